@@ -16,7 +16,7 @@ from graphcal.errors import GraphcalError
 def _cmd_schemas_build(args: argparse.Namespace) -> int:
     from graphcal.schemagen import build_command
 
-    return build_command(metadata=args.metadata, out=args.out)
+    return build_command(metadata=args.metadata, out=args.out, types=args.types)
 
 
 def _cmd_emulator_serve(args: argparse.Namespace) -> int:
@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     build = schemas_sub.add_parser("build", help="generate JSON Schemas from a CSDL file")
     build.add_argument("--metadata", required=True, help="Graph v1.0 CSDL (cleanMetadata.xml)")
     build.add_argument("--out", required=True, help="output folder, e.g. schemas/")
+    build.add_argument("--types", help="comma-separated root types (default: the calendar types)")
     build.set_defaults(func=_cmd_schemas_build)
     return parser
 
