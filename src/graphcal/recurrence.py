@@ -299,10 +299,15 @@ def occurrences(recurrence: dict, series_start: dict, series_end: dict,
     if reasons:
         raise InvalidRecurrence(reasons)
     pattern, rng = recurrence["pattern"], recurrence["range"]
-    zone_name = recurrence_zone_name(recurrence, series_start)
-    tz = timezones.zone(zone_name)
-    first_local = _wall_clock(series_start, zone_name)
-    wall_duration = _wall_clock(series_end, zone_name) - first_local
+    try:
+        zone_name = recurrence_zone_name(recurrence, series_start)
+        tz = timezones.zone(zone_name)
+        first_local = _wall_clock(series_start, zone_name)
+        wall_duration = _wall_clock(series_end, zone_name) - first_local
+    except (KeyError, TypeError, ValueError) as exc:  # UnknownTimeZone is a ValueError
+        raise InvalidRecurrence([f"series start/end must be dateTimeTimeZone objects "
+                                 f"({{'dateTime': ..., 'timeZone': ...}}) in a known zone: "
+                                 f"{exc}"]) from None
     time_of_day: time = first_local.time()
 
     window_start = _as_utc(window_start)
