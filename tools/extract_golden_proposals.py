@@ -1,0 +1,134 @@
+"""Re-extract the documented payloads of the meeting-proposals walkthrough into golden/proposals/.
+
+Reads ../shared/graph-docs/examples-{current,2023}.jsonl (present on the maintainers' machines,
+not on a user's) and writes one JSON file per documented request/response pair, with its
+provenance and the documentation's own defects, which a scenario reports as documentation
+deviations (``s.doc_deviation``) and the golden comparisons leave out.
+
+    .venv/bin/python tools/extract_golden_proposals.py [--docs ../shared/graph-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "golden" / "proposals"
+REPO = "microsoftgraph/microsoft-graph-docs-contrib"
+SNAPSHOT_REPO = {"current": REPO, "2023": "microsoftgraph/microsoft-graph-docs.zh-CN"}
+SOURCES = {"current": "examples-current.jsonl", "2023": "examples-2023.jsonl"}
+WALKTHROUGH = "concepts/outlook-calendar-meeting-proposals.md"
+
+# The documented personas, by role (addresses as the current page spells them).
+WALKTHROUGH_ROLES = {"AlexW@contoso.OnMicrosoft.com": "organizer", "AdeleV@contoso.OnMicrosoft.com": "attendee"}
+
+# name -> (snapshot, source_path, request method, a regex the request URL matches, roles, defects)
+# Each defect: path (readable path as graphcal.invariants.diffing prints it, "" for the whole
+# example), kind, message.
+PICKS: dict[str, tuple[str, str, str, str, dict[str, str], list[dict[str, str]]]] = {
+    "walkthrough-1-create-event": ("current", WALKTHROUGH, "POST", r"/me/events$", WALKTHROUGH_ROLES, [
+        {"path": "response.body.body.content", "kind": "inconsistent-example",
+         "message": "the 201 body's content says 'Does late morning work for you?' while the request "
+                    "and the answer's own bodyPreview say 'Does noon work for you?'"},
+    ]),
+    "walkthrough-2-tentatively-accept": ("current", WALKTHROUGH, "POST", r"/tentativelyAccept$", WALKTHROUGH_ROLES, [
+        {"path": "request.body.proposedNewTime", "kind": "pascalcase-keys",
+         "message": "the timeSlot keys are Start/End/DateTime/TimeZone; the timeSlot type has "
+                    "start/end/dateTime/timeZone (inherited from the old Outlook REST API)"},
+        {"path": "request.body.sendResponse", "kind": "stringly-typed",
+         "message": "sendResponse is the string \"true\"; the parameter is a Boolean"},
+        {"path": "", "kind": "malformed-doc-markup",
+         "message": "the response block's metadata comment is malformed (the extractor repaired it)"},
+    ]),
+    "walkthrough-3-list-messages": ("current", WALKTHROUGH, "GET", r"/me/messages\?\$top=1$", WALKTHROUGH_ROLES, [
+        {"path": "response.body.@odata.nextLink", "kind": "invalid-json",
+         "message": "the documented nextLink ends in a doubled quote (\"\"), which is not JSON; "
+                    "the extractor repaired it. It also says $skip=4 for a $top=1 page"},
+        {"path": "response.body.value[0].meetingMessageType", "kind": "enum-spelling",
+         "message": "'meetingTentativelyAccepted' is not a member of the v1.0 meetingMessageType enum, "
+                    "which spells it 'meetingTenativelyAccepted' (as the delegated-calendar walkthrough does)"},
+        {"path": "response.body.value[0].proposedNewTime", "kind": "inconsistent-example",
+         "message": "proposedNewTime dateTimes have no fractional digits while every other dateTime "
+                    "in the answer has seven"},
+    ]),
+    "walkthrough-4-get-event": ("current", WALKTHROUGH, "GET", r"/me/events/[^/?]+\?\$select=", WALKTHROUGH_ROLES, [
+        {"path": "response.body.@odata.context", "kind": "wrong-service-root",
+         "message": "@odata.context points at https://graph.microsoft.com/testexchangev1.0/, a test "
+                    "environment, not the v1.0 service root"},
+    ]),
+    "walkthrough-5-move-event": ("current", WALKTHROUGH, "PATCH", r"/me/events/[^/?]+$", WALKTHROUGH_ROLES, [
+        {"path": "response.body.attendees[0].status.time", "kind": "documented-oddity",
+         "message": "the reset status time is 4501-01-01T00:00:00Z; odd, but the documented behaviour "
+                    "(PROP-5.3 checks it), not a defect to skip"},
+    ]),
+    "event-accept": ("current", "api-reference/v1.0/api/event-accept.md", "POST", r"/accept$", {}, []),
+    "event-tentativelyaccept": ("current", "api-reference/v1.0/api/event-tentativelyaccept.md", "POST",
+                                r"/tentativelyAccept$", {}, []),
+    "event-decline": ("current", "api-reference/v1.0/api/event-decline.md", "POST", r"/decline$", {}, []),
+    "eventmessage-get-expand-event": ("2023", "api-reference/v1.0/api/eventmessage-get.md", "GET",
+                                      r"\$expand=microsoft\.graph\.eventMessage/event$",
+                                      {"admin@contoso.onmicrosoft.com": "organizer",
+                                       "AlexW@contoso.onmicrosoft.com": "attendee"}, [
+        {"path": "response.body.event.responseStatus", "kind": "context",
+         "message": "the attendee had already answered tentatively, so the copy shows "
+                    "tentativelyAccepted, not the none of a fresh invitation"},
+    ]),
+}
+
+
+def _records(docs: Path, snapshot: str) -> list[dict]:
+    lines = (docs / SOURCES[snapshot]).read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _pick(records: list[dict], source_path: str, method: str, url_pattern: str) -> dict:
+    found = [r for r in records if r["source_path"] == source_path
+             and r["request"]["method"] == method and re.search(url_pattern, r["request"]["url"] or "")]
+    if len(found) != 1:
+        raise SystemExit(f"expected one {method} {url_pattern} example in {source_path}, found {len(found)}")
+    return found[0]
+
+
+def golden_record(name: str, record: dict, snapshot: str, roles: dict[str, str],
+                  defects: list[dict[str, str]]) -> dict:
+    request, response = record["request"], record["response"]
+    return {
+        "name": f"proposals/{name}",
+        "provenance": {
+            "source_repo": SNAPSHOT_REPO[snapshot],
+            "source_path": record["source_path"],
+            "source_commit": record["source_commit"],
+            "example_title": record["example_title"],
+            "extracted_by": "tools/extract_golden_proposals.py",
+            "extraction_anomalies": record.get("anomalies", []),
+        },
+        "roles": roles,
+        "request": {"method": request["method"], "url": request["url"],
+                    "headers": dict(request.get("headers") or []), "body": request.get("body")},
+        "response": {"status": response.get("status"), "headers": dict(response.get("headers") or []),
+                     "body": response.get("body")},
+        "defects": defects,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=Path, default=ROOT.parent / "shared" / "graph-docs")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    cache: dict[str, list[dict]] = {}
+    for name, (snapshot, source_path, method, url_pattern, roles, defects) in PICKS.items():
+        records = cache.setdefault(snapshot, _records(args.docs, snapshot))
+        golden = golden_record(name, _pick(records, source_path, method, url_pattern), snapshot, roles, defects)
+        path = OUT / f"{name}.json"
+        path.write_text(json.dumps(golden, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
