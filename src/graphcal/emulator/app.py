@@ -1,0 +1,86 @@
+"""The emulator's ASGI application.
+
+``create_app(seed=None, faults=frozenset(), extra_routes=())`` builds a Starlette app whose
+routes are the list :data:`ROUTE_MODULES` assembles (each feature module exports ``ROUTES``);
+a feature adds its module to that list (or passes ``extra_routes``). State on ``app.state``:
+``store`` (the only shared state), ``faults``, ``event_hooks``, ``mailbox_access``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any, Iterable
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from graphcal.emulator import auth
+from graphcal.emulator.errors import GraphError, error_response
+from graphcal.emulator.faults import check_names
+from graphcal.emulator.hooks import EventHooks
+from graphcal.emulator.seed import normalise_seed
+from graphcal.emulator.store import Store
+
+# Feature modules whose ROUTES make up the app, in match order.
+ROUTE_MODULES: list[str] = [
+    "graphcal.emulator.routes_calendars",
+    "graphcal.emulator.routes_events",
+]
+_MAILBOX_SEGMENTS = 2  # "/v1.0/me" is 2 segments, "/v1.0/users/{id}" is 3
+
+
+def routes(extra: Iterable[BaseRoute] = ()) -> list[BaseRoute]:
+    collected: list[BaseRoute] = [
+        Route("/{tenant}/oauth2/v2.0/token", auth.token_endpoint, methods=["POST"]),
+    ]
+    for name in ROUTE_MODULES:
+        collected.extend(importlib.import_module(name).ROUTES)
+    collected.extend(extra)
+    return collected
+
+
+async def _graph_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, GraphError)
+    return error_response(request, exc.status, exc.code, exc.message, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Starlette's own 404/405 (no route / wrong method) answered the way Graph does.
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 405:
+        return error_response(request, 405, "ErrorInvalidRequest",
+                              "The OData request is not supported.", dict(exc.headers or {}))
+    if exc.status_code == 404:
+        segments = [s for s in request.url.path.split("/") if s]
+        if not segments or segments[0] != "v1.0":
+            first = segments[0] if segments else ""
+            return error_response(request, 400, "BadRequest", f"Invalid version: '{first}'.")
+        skip = 3 if len(segments) > 1 and segments[1] == "users" else 2
+        segment = segments[skip] if len(segments) > skip else segments[-1]
+        return error_response(request, 400, "BadRequest",
+                              f"Resource not found for the segment '{segment}'.")
+    return error_response(request, exc.status_code, "BadRequest", str(exc.detail))
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return error_response(request, 500, "InternalServerError",
+                          f"The emulator failed: {type(exc).__name__}: {exc}")
+
+
+def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = frozenset(),
+               extra_routes: Iterable[BaseRoute] = ()) -> Starlette:
+    """A fresh emulator: its own in-memory store built from ``seed`` (default: the demo users)."""
+    app = Starlette(routes=routes(extra_routes), exception_handlers={
+        GraphError: _graph_error, HTTPException: _http_error, Exception: _unexpected})
+    normalised = normalise_seed(seed)
+    app.state.seed = normalised
+    app.state.store = Store(normalised)
+    app.state.faults = check_names(frozenset(faults))
+    app.state.event_hooks = EventHooks()
+    app.state.mailbox_access = auth.default_mailbox_access
+    app.state.tenant_aliases = {normalised["tenant"].lower(), "common", "organizations",
+                                str(normalised.get("domain", "")).lower()} - {""}
+    return app

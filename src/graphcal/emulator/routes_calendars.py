@@ -1,0 +1,53 @@
+"""Calendars: ``/calendar``, ``/calendars``, ``/calendars/{id}`` (GET)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from graphcal.emulator.auth import mailbox
+from graphcal.emulator.errors import GraphError, not_found
+from graphcal.emulator.routing import mailbox_routes, json_response
+from graphcal.emulator.serialize import GRAPH_ROOT, calendar_payload
+from graphcal.emulator.store import Calendar, Store, User, is_well_formed_id
+
+
+def find_calendar(request: Request, owner: User) -> Calendar:
+    """The calendar the path names (``calendar_id`` path param, or the default calendar)."""
+    store: Store = request.app.state.store
+    cal_id = request.path_params.get("calendar_id")
+    if cal_id is None:
+        return store.default_calendar(owner.id)
+    if not is_well_formed_id(cal_id):
+        raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
+    cal = store.calendar(owner.id, cal_id)
+    if cal is None:
+        raise not_found()
+    return cal
+
+
+async def get_calendar(request: Request) -> Response:
+    owner = mailbox(request)
+    store: Store = request.app.state.store
+    with store.lock:
+        cal = find_calendar(request, owner)
+        body = {"@odata.context": f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendars/$entity",
+                **calendar_payload(cal, store)}
+    return json_response(request, body)
+
+
+async def list_calendars(request: Request) -> Response:
+    owner = mailbox(request)
+    store: Store = request.app.state.store
+    with store.lock:
+        value = [calendar_payload(c, store) for c in store.calendars_of(owner.id)]
+    return json_response(request, {
+        "@odata.context": f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendars", "value": value})
+
+
+ROUTES: list[Route] = [
+    *mailbox_routes("/calendar", {"GET": get_calendar}),
+    *mailbox_routes("/calendars", {"GET": list_calendars}),
+    *mailbox_routes("/calendars/{calendar_id}", {"GET": get_calendar}),
+]

@@ -1,0 +1,46 @@
+"""Route helpers shared by the route modules: mailbox paths and JSON responses."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from graphcal.emulator.errors import request_ids
+from graphcal.emulator.serialize import Prefs
+
+API = "/v1.0"
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def by_method(endpoints: dict[str, Endpoint]) -> Endpoint:
+    """One endpoint dispatching on the method, so a path is one route and 405 lists all methods."""
+    async def dispatch(request: Request) -> Response:
+        return await endpoints[request.method](request)
+    return dispatch
+
+
+def mailbox_routes(suffix: str, endpoints: dict[str, Endpoint]) -> list[Route]:
+    """The endpoints under ``/v1.0/me{suffix}`` and ``/v1.0/users/{user}{suffix}``.
+
+    ``endpoints`` maps HTTP methods to handlers; other methods answer 405.
+    """
+    handler, methods = by_method(endpoints), list(endpoints)
+    return [Route(f"{API}/me{suffix}", handler, methods=methods),
+            Route(f"{API}/users/{{user}}{suffix}", handler, methods=methods)]
+
+
+def json_response(request: Request, body: Any, status: int = 200, prefs: Prefs | None = None,
+                  headers: dict[str, str] | None = None) -> Response:
+    rid, crid = request_ids(request)
+    all_headers = {"request-id": rid, "client-request-id": crid, **(headers or {})}
+    applied = prefs.applied() if prefs is not None else None
+    if applied and "no-preference-applied" not in request.app.state.faults:
+        all_headers["Preference-Applied"] = applied
+    return JSONResponse(body, status_code=status, headers=all_headers,
+                        media_type="application/json;odata.metadata=minimal;"
+                                   "odata.streaming=true;IEEE754Compatible=false;charset=utf-8")

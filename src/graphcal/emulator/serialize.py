@@ -1,0 +1,168 @@
+"""Graph payloads from stored records: events and calendars, with the request's preferences.
+
+Property order follows the documented create responses (user-post-events.md example 1).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timezone
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+
+from graphcal import timezones
+from graphcal.emulator import bodies
+from graphcal.emulator.errors import GraphError
+from graphcal.emulator.events import emitted_locations
+from graphcal.emulator.store import Calendar, Store, StoredEvent
+
+GRAPH_ROOT = "https://graph.microsoft.com/v1.0"
+
+EVENT_PROPERTIES: tuple[str, ...] = (
+    "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "originalStartTimeZone",
+    "originalEndTimeZone", "iCalUId", "reminderMinutesBeforeStart", "isReminderOn",
+    "hasAttachments", "hideAttendees", "subject", "bodyPreview", "importance", "sensitivity",
+    "isAllDay", "isCancelled", "isDraft", "isOrganizer", "responseRequested", "seriesMasterId",
+    "transactionId", "showAs", "type", "webLink", "onlineMeetingUrl", "isOnlineMeeting",
+    "onlineMeetingProvider", "onlineMeeting", "allowNewTimeProposals", "responseStatus", "body",
+    "start", "end", "location", "locations", "recurrence", "attendees", "organizer",
+)
+SELECTABLE = frozenset(EVENT_PROPERTIES) | {"id"}
+
+_PREFER_ITEM = re.compile(r'([A-Za-z][\w.\-]*)\s*=\s*(?:"([^"]*)"|([^,;\s]+))')
+
+
+@dataclass(frozen=True)
+class Prefs:
+    """What the request's Prefer headers ask for."""
+
+    timezone: str | None = None      # the zone name as the client spelled it
+    body_type: str | None = None     # "text" | "html"
+    max_page_size: int | None = None
+
+    def applied(self) -> str | None:
+        parts = []
+        if self.timezone is not None:
+            parts.append(f'outlook.timezone="{self.timezone}"')
+        if self.body_type is not None:
+            parts.append(f'outlook.body-content-type="{self.body_type}"')
+        if self.max_page_size is not None:
+            parts.append(f"odata.maxpagesize={self.max_page_size}")
+        return ", ".join(parts) or None
+
+
+def prefs(request: Request) -> Prefs:
+    """Parse ``Prefer``; an unknown zone is 400 TimeZoneNotSupportedException, never ignored."""
+    tz = body = page = None
+    for header in request.headers.getlist("prefer"):
+        for name, quoted, bare in _PREFER_ITEM.findall(header):
+            value = quoted if quoted or not bare else bare
+            key = name.lower()
+            if key == "outlook.timezone":
+                if not timezones.is_known(value):
+                    raise GraphError(400, "TimeZoneNotSupportedException",
+                                     f"A valid TimeZone value must be specified. The following "
+                                     f"TimeZone value is not supported: '{value}'.")
+                tz = value
+            elif key == "outlook.body-content-type":
+                if value.lower() not in ("text", "html"):
+                    raise GraphError(400, "ErrorInvalidRequest",
+                                     f"The value '{value}' of outlook.body-content-type is not "
+                                     f"supported: use \"text\" or \"html\".")
+                body = value.lower()
+            elif key == "odata.maxpagesize" and value.isdigit() and int(value) > 0:
+                page = int(value)
+    if "ignore-prefer-timezone" in request.app.state.faults:
+        tz = None
+    return Prefs(tz, body, page)
+
+
+def _stamp(dt: Any) -> str:
+    # createdDateTime/lastModifiedDateTime: UTC, trailing zeros trimmed, Z (GRAPH-FACTS).
+    text = dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
+    return text + "Z"
+
+
+def _zoned(ev: StoredEvent, which: str, prefs_: Prefs, six_digits: bool) -> dict[str, str]:
+    stored = ev.fields[which]
+    label = prefs_.timezone or "UTC"
+    if ev.fields["isAllDay"]:
+        # All-day events are not converted: midnight stays midnight, labelled with the zone asked for.
+        local = timezones.parse_local(stored["dateTime"])
+    else:
+        instant = ev.start_utc if which == "start" else ev.end_utc
+        local = timezones.to_local(instant, label)
+    text = timezones.format_local(local)
+    return {"dateTime": text[:-1] if six_digits else text, "timeZone": label}
+
+
+def event_context(owner_id: str, calendar_id: str | None = None, *, collection: bool = False) -> str:
+    base = f"{GRAPH_ROOT}/$metadata#users('{owner_id}')"
+    if calendar_id is not None:
+        base += f"/calendars('{quote(calendar_id, safe='')}')"
+    return base + ("/events" if collection else "/events/$entity")
+
+
+def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozenset[str],
+                  select: frozenset[str] | None = None) -> dict[str, Any]:
+    """The event as Graph returns it (without @odata.context, which depends on the route)."""
+    f = ev.fields
+    wanted = EVENT_PROPERTIES if select is None else [p for p in EVENT_PROPERTIES if p in select]
+    out: dict[str, Any] = {"@odata.etag": f'W/"{ev.change_key}"', "id": ev.id}
+    location = locations = None
+    if "location" in wanted or "locations" in wanted:
+        location, locations = emitted_locations(f, faults)
+    six = "six-digit-datetimes" in faults
+    for name in wanted:
+        if name == "createdDateTime":
+            out[name] = _stamp(ev.created)
+        elif name == "lastModifiedDateTime":
+            out[name] = _stamp(ev.modified)
+        elif name == "changeKey":
+            out[name] = ev.change_key
+        elif name == "originalStartTimeZone":
+            out[name] = f["start"]["timeZone"]
+        elif name == "originalEndTimeZone":
+            out[name] = f["end"]["timeZone"]
+        elif name == "iCalUId":
+            out[name] = ev.ical_uid
+        elif name == "bodyPreview":
+            out[name] = bodies.preview(f["body"]["contentType"], f["body"]["content"])
+        elif name == "transactionId":
+            # Only returned when set (event.md).
+            if ev.transaction_id is not None and "drop-transaction-id" not in faults:
+                out[name] = ev.transaction_id
+        elif name == "webLink":
+            out[name] = (f"https://outlook.office365.com/owa/?itemid={quote(ev.id, safe='')}"
+                         f"&exvsurl=1&path=/calendar/item")
+        elif name == "body":
+            out[name] = bodies.render(f["body"]["contentType"], f["body"]["content"],
+                                      prefs_.body_type or "html")
+        elif name in ("start", "end"):
+            out[name] = _zoned(ev, name, prefs_, six)
+        elif name == "location":
+            out[name] = location
+        elif name == "locations":
+            out[name] = locations
+        elif name == "recurrence":
+            rec = f["recurrence"]
+            out[name] = (f.get("recurrence_sent") if rec is not None
+                         and "recurrence-not-normalised" in faults else rec)
+        else:
+            out[name] = f[name]
+    return out
+
+
+def calendar_payload(cal: Calendar, store: Store) -> dict[str, Any]:
+    owner = store.users[cal.owner_id]
+    return {"@odata.id": f"{GRAPH_ROOT}/users('{cal.owner_id}')/calendars('{quote(cal.id, safe='')}')",
+            "id": cal.id, "name": cal.name, "color": cal.color, "hexColor": cal.hexColor,
+            "isDefaultCalendar": cal.isDefaultCalendar, "changeKey": cal.changeKey,
+            "canShare": cal.canShare, "canViewPrivateItems": cal.canViewPrivateItems,
+            "canEdit": cal.canEdit, "allowedOnlineMeetingProviders": list(cal.allowedOnlineMeetingProviders),
+            "defaultOnlineMeetingProvider": cal.defaultOnlineMeetingProvider,
+            "isTallyingResponses": cal.isTallyingResponses, "isRemovable": cal.isRemovable,
+            "owner": {"name": owner.displayName, "address": owner.mail}}

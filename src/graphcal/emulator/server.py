@@ -1,0 +1,112 @@
+"""Serving the emulator: in-process for tests (:class:`EmulatorServer`) and from the CLI."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Iterable
+
+import uvicorn
+
+from graphcal.emulator.app import create_app
+from graphcal.emulator.faults import check_names
+from graphcal.emulator.seed import load_seed, normalise_seed, personas
+from graphcal.errors import ConfigError, GraphcalError
+
+_START_TIMEOUT_S = 10.0
+
+
+def _config(app: Any, host: str, port: int) -> uvicorn.Config:
+    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                          lifespan="off", server_header=False)
+
+
+class EmulatorServer:
+    """uvicorn on 127.0.0.1 on a free port, in a background thread.
+
+    ``with EmulatorServer() as srv: srv.base_url`` -> ``http://127.0.0.1:<port>/v1.0``.
+    ``srv.app`` is the Starlette app (``srv.app.state.store`` for white-box checks).
+    """
+
+    def __init__(self, seed: dict[str, Any] | str | Path | None = None,
+                 faults: Iterable[str] = frozenset()) -> None:
+        data = load_seed(seed) if isinstance(seed, (str, Path)) else normalise_seed(seed)
+        self.app = create_app(data, faults)
+        self.tenant: str = data["tenant"]
+        self.personas: list[dict[str, Any]] = personas(data)
+        self.port: int | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/v1.0"
+
+    @property
+    def token_url(self) -> str:
+        return f"{self.root_url}/{self.tenant}/oauth2/v2.0/token"
+
+    def start(self) -> "EmulatorServer":
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self._server = uvicorn.Server(_config(self.app, "127.0.0.1", self.port))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"graphcal-emulator-{self.port}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                self.stop()
+                raise GraphcalError(f"the emulator did not start on 127.0.0.1:{self.port}")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=_START_TIMEOUT_S)
+        self._server = self._thread = None
+
+    def __enter__(self) -> "EmulatorServer":
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str]) -> int:
+    """``graphcal emulator serve``: serve until interrupted; prints the URLs and personas."""
+    data = load_seed(seed)
+    try:
+        names = check_names(frozenset(faults))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise ConfigError(f"cannot listen on {host}:{port} ({exc.strerror}); "
+                          f"pick another --port or use --port 0 for a free one") from None
+    bound = sock.getsockname()[1]
+    root = f"http://{host}:{bound}"
+    print(f"graphcal emulator: {root}/v1.0  token endpoint: {root}/{data['tenant']}/oauth2/v2.0/token",
+          file=sys.stderr)
+    for p in personas(data):
+        print(f"  {p['userPrincipalName']:<24} {p['displayName']:<18} id {p['id']}", file=sys.stderr)
+    if names:
+        print(f"  faults on: {', '.join(sorted(names))}", file=sys.stderr)
+    uvicorn.Server(_config(create_app(data, names), host, bound)).run(sockets=[sock])
+    return 0
