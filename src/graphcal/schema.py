@@ -125,20 +125,20 @@ def _root_schema(type_name: str) -> dict[str, Any]:
     if type_name == "error":
         return {"$ref": base_uri + "odata.error.json"}
     if sep and kind == "collection":
-        items: dict[str, Any] = {"$ref": base_uri + _resolve_file(item)}
+        items: dict[str, Any] = {"type": "object", "$ref": base_uri + _resolve_file(item)}
         return {"$ref": base_uri + "odata.collection.json", "properties": {"value": {"items": items}}}
     if sep and kind == "delta":
         items = {
             "if": {"type": "object", "required": ["@removed"]},
             "then": {"$ref": base_uri + "odata.delta.json#/$defs/removedItem"},
-            "else": {"$ref": base_uri + _resolve_file(item)},
+            "else": {"type": "object", "$ref": base_uri + _resolve_file(item)},
         }
         return {"$ref": base_uri + "odata.delta.json", "properties": {"value": {"items": items}}}
     if sep:
         raise UnknownSchemaType(
             f"unknown envelope {kind!r} in {type_name!r}; use one of {', '.join(_ENVELOPES)} (or 'error')"
         )
-    return {"$ref": base_uri + _resolve_file(type_name)}
+    return {"type": "object", "$ref": base_uri + _resolve_file(type_name)}
 
 
 @functools.cache

@@ -60,9 +60,10 @@ def test_small_csdl_maps_types_nullability_and_derivation(tmp_path: Path) -> Non
     props = thing["properties"]
     assert props["tint"] == {"title": "microsoft.graph.color", "type": "string", "enum": ["red", "blue"]}
     assert props["tags"] == {"type": "array", "items": {"type": "string"}}
-    assert props["part"] == {"if": {"type": "null"}, "else": {"$ref": "microsoft.graph.part.json"}}
+    assert props["part"] == {"type": ["object", "null"], "$ref": "microsoft.graph.part.json"}
     assert props["@odata.type"] == {"enum": ["#microsoft.graph.thing", "#microsoft.graph.special"]}
-    assert thing["allOf"][0]["then"] == {"$ref": "microsoft.graph.special.json"}
+    assert thing["if"] == {"required": ["@odata.type"]}
+    assert thing["then"]["allOf"][0]["then"] == {"$ref": "microsoft.graph.special.json"}
     special = files["microsoft.graph.special.json"]["properties"]
     assert set(special) == {"@odata.type", "tint", "tags", "part", "n"}
     assert files["microsoft.graph.part.json"]["properties"]["at"] == {"type": ["string", "null"], "format": "date-time"}

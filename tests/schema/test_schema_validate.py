@@ -135,8 +135,10 @@ def test_nullable_is_honoured(event: dict[str, Any]) -> None:
     assert validate(event, "event") == []
     event["start"]["dateTime"] = None  # Nullable="false"
     event["cancelledOccurrences"] = [None]  # Collection(Edm.String) Nullable="false": items
+    event["attachments"] = [None]  # a navigation collection never holds nulls
     violations = validate(event, "event")
     assert [(v.path, v.rule) for v in violations] == [
+        ("$.attachments[0]", "type"),
         ("$.cancelledOccurrences[0]", "type"),
         ("$.start.dateTime", "type"),
     ]

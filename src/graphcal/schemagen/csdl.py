@@ -119,7 +119,10 @@ def load(path: str | Path) -> Model:
             raise MetadataError(f"{source}: property {element.get('Name')!r} has no Type attribute")
         match = _COLLECTION.match(raw)
         inner = match.group("inner") if match else raw
-        return TypeRef(qualify(inner), bool(match), element.get("Nullable", "true") != "false")
+        # a collection-valued navigation property never holds nulls (OData CSDL 4.01, 8.1.3)
+        navigation_collection = bool(match) and element.tag.endswith("NavigationProperty")
+        nullable = element.get("Nullable", "true") != "false" and not navigation_collection
+        return TypeRef(qualify(inner), bool(match), nullable)
 
     structured: dict[str, StructuredType] = {}
     enums: dict[str, EnumType] = {}

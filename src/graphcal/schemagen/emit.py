@@ -7,8 +7,10 @@ Decisions (each one is what OData JSON format 4.01 allows a service to send):
 - ``@odata.type`` must name the type or one of its non-abstract derived types; when it names
   a derived type, the payload is also validated against that type's schema.
 - ``Nullable="false"`` forbids null; on a collection it applies to the items (OData rule).
-- Complex values and enums are referenced; nullable references are written
-  ``{"if": {"type": "null"}, "else": {"$ref": ...}}`` so errors keep their precise path.
+- Structured values are referenced and the referring site says ``"type": "object"`` or
+  ``["object", "null"]``, so a type file has no root ``type`` of its own: nullability is a
+  property of the site, and errors keep their precise path (no anyOf to unwrap).
+- Enum values are inlined at the site (known members only).
 """
 
 from __future__ import annotations
@@ -78,8 +80,6 @@ def primitive_schema(edm: str) -> dict[str, Any]:
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    if "$ref" in schema:
-        return {"if": {"type": "null"}, "else": schema}
     result = dict(schema)
     if "type" in result:
         result["type"] = [result["type"], "null"]
@@ -99,7 +99,7 @@ def _value_schema(model: Model, ref: TypeRef) -> dict[str, Any]:
             return {"title": name, "type": "string", "pattern": f"^({alternatives})(,({alternatives}))*$"}
         return {"title": name, "type": "string", "enum": list(enum.members)}
     if name in model.structured:
-        return {"$ref": file_name(name)}
+        return {"type": "object", "$ref": file_name(name)}
     raise MetadataError(f"a property refers to {name}, which the metadata does not define")
 
 
@@ -165,7 +165,6 @@ def type_schema(model: Model, name: str, emitted: set[str]) -> dict[str, Any]:
         "$id": BASE_URI + file_name(name),
         "title": name,
         "description": description,
-        "type": "object",
         "properties": properties,
     }
     dispatch = [
@@ -176,6 +175,7 @@ def type_schema(model: Model, name: str, emitted: set[str]) -> dict[str, Any]:
         for t in descendants
         if t in emitted and not model.structured[t].abstract
     ]
-    if dispatch:
-        schema["allOf"] = dispatch
+    if dispatch:  # evaluated only when the payload names its type
+        schema["if"] = {"required": ["@odata.type"]}
+        schema["then"] = {"allOf": dispatch}
     return schema
