@@ -160,6 +160,24 @@ def test_edm_primitive_mappings() -> None:
     assert validate({"coordinates": {"latitude": 47.6, "longitude": -122.1}}, "location") == []  # Double
     assert only(validate({"coordinates": {"latitude": "47.6"}}, "location")).path == "$.coordinates.latitude"
     assert only(validate({"role": "owner"}, "calendarPermission")).rule == "enum"
+    assert validate({"classId": "0006f0b7-0000-0000-c000-000000000046"}, "calendarGroup") == []  # Guid
+    assert only(validate({"classId": "not-a-guid"}, "calendarGroup")).rule == "format"
+    assert validate({"conversationIndex": "AQHSJ1Z8vQ=="}, "message") == []  # Binary (base64)
+    assert only(validate({"conversationIndex": "not base64!"}, "message")).rule == "pattern"
+
+
+@pytest.mark.parametrize(
+    ("value", "valid"),
+    [("PT1H", True), ("P1DT2H30M", True), ("PT0.5S", True), ("-P3D", True), ("P", False), ("PT", False),
+     ("1 hour", False), ("P1Y", False)],
+)  # fmt: skip
+def test_duration_mapping(value: str, valid: bool) -> None:
+    # no calendar type has an Edm.Duration property; the mapping is checked on its own
+    from jsonschema import Draft202012Validator
+
+    from graphcal.schemagen.emit import primitive_schema
+
+    assert Draft202012Validator(primitive_schema("Edm.Duration")).is_valid(value) is valid
 
 
 def test_collection_envelope() -> None:

@@ -105,9 +105,10 @@ def _value_schema(model: Model, ref: TypeRef) -> dict[str, Any]:
 
 def property_schema(model: Model, owner: str, prop: Property) -> dict[str, Any]:
     value = _value_schema(model, prop.type)
-    overlay = OVERLAYS.get((owner, prop.name))
-    if overlay:
-        value = {**value, **overlay}
+    for declaring in model.ancestry(owner):  # an overlay follows the property into derived types
+        overlay = OVERLAYS.get((declaring, prop.name))
+        if overlay:
+            value = {**value, **overlay}
     if prop.type.nullable:
         value = _nullable(value)
     if prop.type.collection:
