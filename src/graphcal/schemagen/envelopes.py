@@ -41,7 +41,9 @@ def delta() -> dict[str, Any]:
             "markers; every page ends with either a nextLink or a deltaLink"
         ),
         "$ref": "odata.collection.json",
-        "anyOf": [{"required": ["@odata.nextLink"]}, {"required": ["@odata.deltaLink"]}],
+        # a page without a nextLink is the round's last page and must carry the deltaLink
+        "if": {"not": {"required": ["@odata.nextLink"]}},
+        "then": {"required": ["@odata.deltaLink"]},
         "$defs": {
             "removedItem": {
                 "type": "object",
