@@ -116,7 +116,7 @@ def roles_of(record: dict[str, Any]) -> dict[str, str]:
     for i, attendee in enumerate(record["request"]["body"].get("attendees") or [], start=1):
         address = (attendee.get("emailAddress") or {}).get("address")
         if address and address.casefold() not in roles:
-            roles[address.casefold()] = "attendee" if i == 1 else f"attendee-{i}"
+            roles[address.casefold()] = "attendee" if i == 1 else f"attendee{i}"  # the seeds' role names
     return roles
 
 

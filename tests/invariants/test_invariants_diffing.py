@@ -88,3 +88,13 @@ def test_long_values_are_cut_short():
     line = render(diffs)
     assert line.startswith('content: documented "y", target "xxx') and line.endswith("...")
     assert len(line) < 250
+
+
+def test_keys_only_the_target_has_inside_a_nested_object_are_not_a_whole_value_change():
+    # deepdiff would by default report the parent as changed when most of its keys are new
+    documented = {"location": {"displayName": "Conf Room 4"}}
+    target = {"location": {"displayName": "Conf Room 4", "locationType": "default",
+                           "uniqueId": "Conf Room 4", "uniqueIdType": "private"}}
+    assert differences(target, documented) == []
+    assert [d.path for d in differences(target, documented, allow_extra=False)] == [
+        "location.locationType", "location.uniqueId", "location.uniqueIdType"]

@@ -75,7 +75,9 @@ def differences(target: Any, documented: Any, *,
     """
     left = normalise(documented, documented_roles)
     right = normalise(target, target_roles)
-    tree = DeepDiff(left, right, view="tree", verbose_level=2)
+    # threshold_to_diff_deeper=0: always descend, so a key only the target has is never
+    # reported as the whole parent value changing
+    tree = DeepDiff(left, right, view="tree", verbose_level=2, threshold_to_diff_deeper=0)
     found: list[Difference] = []
     for report_type, levels in tree.items():
         if allow_extra and report_type == "dictionary_item_added":
