@@ -26,10 +26,10 @@ from graphcal.emulator.store import Store
 
 # Feature modules whose ROUTES make up the app, in match order.
 ROUTE_MODULES: list[str] = [
+    "graphcal.emulator.routes_users",
     "graphcal.emulator.routes_calendars",
     "graphcal.emulator.routes_events",
 ]
-_MAILBOX_SEGMENTS = 2  # "/v1.0/me" is 2 segments, "/v1.0/users/{id}" is 3
 
 
 def routes(extra: Iterable[BaseRoute] = ()) -> list[BaseRoute]:

@@ -136,7 +136,14 @@ class Store:
                     userPrincipalName=u["userPrincipalName"], mail=u["mail"],
                     password=u.get("password"), role_hint=u.get("role_hint"),
                     type=u.get("type", "user"),
-                    mailboxSettings={"timeZone": u.get("timeZone", "UTC")},
+                    mailboxSettings={
+                        "timeZone": u.get("timeZone", "UTC"),
+                        "delegateMeetingMessageDeliveryOptions": "sendToDelegateOnly",
+                        "dateFormat": "M/d/yyyy", "timeFormat": "h:mm tt",
+                        "workingHours": {
+                            "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
+                            "startTime": "08:00:00.0000000", "endTime": "17:00:00.0000000",
+                            "timeZone": {"name": u.get("timeZone", "UTC")}}},
                     mailbox_key=uuid.UUID(u["id"]).bytes if _is_guid(u["id"])
                     else uuid.uuid5(uuid.NAMESPACE_URL, u["id"]).bytes)
         self.users[user.id] = user
