@@ -111,7 +111,8 @@ def test_first_thursday_every_other_month_from_august_29_starts_in_september():
     # in September; the two-month period then counts from September (Sep, Nov, Jan...).
     rec = fragment(340)["recurrence"]
     got = dates(rec, at("2017-08-29", "14:00"), at("2017-08-29", "15:00"),
-                (datetime(2017, 8, 1, tzinfo=timezone.utc), datetime(2018, 4, 1, tzinfo=timezone.utc)))
+                (datetime(2017, 8, 1, tzinfo=timezone.utc),
+                 datetime(2018, 4, 1, tzinfo=timezone.utc)))
     assert got == ["2017-09-07", "2017-11-02", "2018-01-04", "2018-03-01"]
 
 
@@ -119,7 +120,8 @@ def test_user_post_events_example_3_keeps_noon_pacific_across_the_2017_dst_end()
     [example] = DATA["examples"]
     req = example["request"]
     occ = occurrences(req["recurrence"], req["start"], req["end"],
-                      datetime(2017, 1, 1, tzinfo=timezone.utc), datetime(2018, 1, 1, tzinfo=timezone.utc))
+                      datetime(2017, 1, 1, tzinfo=timezone.utc),
+                      datetime(2018, 1, 1, tzinfo=timezone.utc))
     assert [o.occurrence_date for o in occ][:2] == [date(2017, 9, 4), date(2017, 9, 11)]
     assert len(occ) == 17 and occ[-1].occurrence_date == date(2017, 12, 25)
     assert all(o.local_start.hour == 12 and o.end - o.start == timedelta(hours=2)
