@@ -14,8 +14,9 @@ Graph semantics decided here (each with its source):
   from that first occurrence. The concept page's example "first Thursday of every other month
   starting 2017-08-29" has its first occurrence in September, i.e. the period is anchored at the
   first fitting date, not at ``startDate`` (an RFC 5545 rule anchored at 2017-08-29 would give
-  October). MS-OXOCAL 2.2.1.44.1 stores the first occurrence's date as the pattern's StartDate
-  and derives the period anchor (FirstDateTime) from it, which is the same rule.
+  October). MS-OXOCAL 2.2.1.44.1.1 ("Calculating the Value of the FirstDateTime Field") anchors
+  a weekly series at the week "in which the first event of the recurring series occurs", which
+  is the same rule; the start date itself is not an occurrence when it does not fit.
 * ``range.endDate`` is inclusive: an occurrence whose date (in the recurrence zone) is the end
   date is in the series (concept page: Mondays until 2017-12-31 end on Monday 2017-12-25).
 * ``numbered``: the first ``numberOfOccurrences`` occurrences from the first fitting date.
@@ -26,9 +27,8 @@ Graph semantics decided here (each with its source):
 * Relative patterns with several ``daysOfWeek``: ``index`` counts the union of those weekdays in
   the month ("first Thursday or Friday" is the first day that is a Thursday or a Friday), as the
   MS-OXOCAL MonthNth bitmask ("Nth weekday of month") defines; ``last`` is the last such day.
-* ``firstDayOfWeek`` (default Sunday) sets where the weeks of a weekly pattern with interval > 1
-  begin (MS-OXOCAL 2.2.1.44.1.1, weekly FirstDateTime uses the week containing the first
-  occurrence as it begins on FirstDOW).
+* ``firstDayOfWeek`` (default Sunday, concept page) sets where the weeks of a weekly pattern
+  begin, which matters when interval > 1 (MS-OXOCAL 2.2.1.44.1.1: weeks begin on FirstDOW).
 * Occurrences keep their wall-clock start and end in the recurrence zone across DST changes
   (MS-OXOCAL AppointmentRecurrencePattern StartTimeOffset/EndTimeOffset are minutes after local
   midnight). A wall-clock time that does not exist on a spring-forward day is read with the
