@@ -398,3 +398,12 @@ def test_gold_fails_with_a_readable_diff_and_compares_people_by_role():
 def test_gold_refuses_the_wrong_golden():
     with pytest.raises(ValueError, match="EVT-GOLD-1 compares with golden 'events/user-post-events-1'"):
         check("EVT-GOLD-1", corrected(2), doc(2))
+
+
+def test_online_3_an_online_meeting_stays_online():
+    before = corrected(4)
+    assert check("EVT-ONLINE-3", before, copy.deepcopy(before)).passed
+    off = copy.deepcopy(before)
+    off.update(isOnlineMeeting=False, onlineMeeting=None, onlineMeetingProvider="unknown")
+    message = check("EVT-ONLINE-3", before, off).message
+    assert "isOnlineMeeting False" in message and "joinUrl changed" in message and "onlineMeetingProvider changed" in message

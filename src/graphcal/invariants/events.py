@@ -145,10 +145,10 @@ def echo_mismatches(request_body: Mapping[str, Any], event: Mapping[str, Any]) -
             try:
                 got_at = instant(event, key)
             except ValueError:
-                found.append((key, timezones.format_instant(wanted_at), event.get(key)))
+                found.append((key, _when(request_body[key], wanted_at), event.get(key)))
                 continue
             if got_at != wanted_at:
-                found.append((key, timezones.format_instant(wanted_at), timezones.format_instant(got_at)))
+                found.append((key, _when(request_body[key], wanted_at), _when(event[key], got_at)))
     wanted_loc = (request_body.get("location") or {}).get("displayName")
     if wanted_loc is not None:
         got_loc = (event.get("location") or {}).get("displayName")
@@ -162,6 +162,11 @@ def echo_mismatches(request_body: Mapping[str, Any], event: Mapping[str, Any]) -
         if key in request_body and _cf(event.get(key)) != _cf(request_body[key]):
             found.append((key, request_body[key], event.get(key, "<missing>")))
     return found
+
+
+def _when(value: Mapping[str, Any], at: datetime) -> str:
+    """``2017-04-15T12:00:00 Pacific Standard Time (2017-04-15T19:00:00Z)``."""
+    return f"{value['dateTime']} {value['timeZone']} ({at.strftime('%Y-%m-%dT%H:%M:%SZ')})"
 
 
 def _mismatch_outcome(mismatches: list[tuple[str, Any, Any]], what: str) -> Outcome:
@@ -605,6 +610,28 @@ def online_flag_matches_info(event: Any) -> Outcome:
         return Outcome.fail(f"isOnlineMeeting {flag!r} with onlineMeeting {info!r}",
                             actual={"isOnlineMeeting": flag, "onlineMeeting": info})
     return Outcome.ok()
+
+
+@invariant("EVT-ONLINE-3", "Once online, an event stays online: turning isOnlineMeeting off is ignored",
+           source=EVENT, feature=FEATURE, severity=MUST)
+def online_meeting_sticks(before: Any, after: Any) -> Outcome:
+    """The event resource: after isOnlineMeeting is set true, Outlook ignores further changes to
+    it and the meeting remains available online; isOnlineMeeting, onlineMeetingProvider and
+    onlineMeeting can't be changed again. So after a PATCH setting it false, the event still has
+    isOnlineMeeting true and the same joinUrl."""
+    if (bad := _not_an_event(before, "the event before") or _not_an_event(after, "the event after")) is not None:
+        return bad
+    problems = []
+    if after.get("isOnlineMeeting") is not True:
+        problems.append(f"isOnlineMeeting {after.get('isOnlineMeeting')!r} after the update")
+    url_before = (before.get("onlineMeeting") or {}).get("joinUrl")
+    url_after = (after.get("onlineMeeting") or {}).get("joinUrl")
+    if url_after != url_before:
+        problems.append(f"joinUrl changed from {url_before!r} to {url_after!r}")
+    if _cf(after.get("onlineMeetingProvider")) != _cf(before.get("onlineMeetingProvider")):
+        problems.append(f"onlineMeetingProvider changed from {before.get('onlineMeetingProvider')!r} "
+                        f"to {after.get('onlineMeetingProvider')!r}")
+    return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
 
 
 # --- update ---------------------------------------------------------------------------------------
