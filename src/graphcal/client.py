@@ -1,0 +1,328 @@
+"""GraphClient: a thin httpx client that speaks Graph as one persona.
+
+It never raises on what the server answers: a non-JSON body, an HTML 404 or an error envelope
+all come back as a ``GraphResponse`` the scenario can check. It raises only when the server
+cannot be reached at all (``TargetError``). Idempotent requests honour ``Retry-After`` on
+429/503 a bounded number of times. Time (sleeps, deadlines) goes through a ``Clock`` so a
+replay can run polling and back-off on virtual time.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping, TypeVar
+
+import httpx
+
+from graphcal.errors import TargetError
+
+T = TypeVar("T")
+
+# Which persona sends the request in flight: the cassette filter reads it to write
+# ``Bearer persona:<role>`` instead of the token, even when two roles share one user.
+CURRENT_PERSONA: ContextVar[str | None] = ContextVar("graphcal_current_persona", default=None)
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+RETRY_STATUSES = frozenset({429, 503})
+# Not evidence: the secret, and transport details that differ between record and replay.
+UNSHOWN_HEADERS = frozenset({"authorization", "host", "accept-encoding", "connection", "user-agent",
+                             "content-length"})
+
+
+# --- time -------------------------------------------------------------------------------
+
+class Clock:
+    """Wall-clock time: what live, emulator and url runs use."""
+
+    def monotonic(self) -> float:
+        return time.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(max(0.0, seconds))
+
+
+class VirtualClock(Clock):
+    """Replay time: sleeping advances the clock instantly, so back-off costs nothing."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
+_CLOCK: ContextVar[Clock] = ContextVar("graphcal_clock", default=Clock())
+
+
+def current_clock() -> Clock:
+    return _CLOCK.get()
+
+
+@contextmanager
+def use_clock(clock: Clock) -> Iterator[Clock]:
+    token = _CLOCK.set(clock)
+    try:
+        yield clock
+    finally:
+        _CLOCK.reset(token)
+
+
+def eventually(probe: Callable[[], T], *, deadline_s: float, initial_delay_s: float = 0.5,
+               max_delay_s: float = 8.0, factor: float = 2.0) -> T:
+    """Call ``probe`` until it returns something truthy or ``deadline_s`` has passed.
+
+    Graph delivers meeting messages and responses eventually, with no documented delay, so a
+    scenario polls with exponential back-off instead of sleeping a fixed time. Returns the
+    first truthy value, or the last (falsy) value when the deadline passes, so the caller can
+    hand it to ``step.require`` and block the scenario with a readable reason.
+    """
+    if deadline_s < 0 or initial_delay_s < 0 or max_delay_s < 0 or factor < 1:
+        raise ValueError("eventually() needs non-negative delays and factor >= 1")
+    clock = current_clock()
+    end = clock.monotonic() + deadline_s
+    delay = initial_delay_s
+    while True:
+        value = probe()
+        remaining = end - clock.monotonic()
+        if value or remaining <= 0:
+            return value
+        clock.sleep(min(delay, remaining))
+        delay = min(max_delay_s, delay * factor) if delay else min(max_delay_s, 0.1)
+
+
+# --- Prefer headers -----------------------------------------------------------------------
+
+def prefer_timezone(name: str) -> dict[str, str]:
+    """``Prefer: outlook.timezone="<name>"``: start/end come back in that zone."""
+    return {"Prefer": f'outlook.timezone="{name}"'}
+
+
+def prefer_body_type(kind: str) -> dict[str, str]:
+    """``Prefer: outlook.body-content-type="text|html"``."""
+    if kind not in ("text", "html"):
+        raise ValueError(f"body content type must be 'text' or 'html', not {kind!r}")
+    return {"Prefer": f'outlook.body-content-type="{kind}"'}
+
+
+def prefer_immutable_id() -> dict[str, str]:
+    """``Prefer: IdType="ImmutableId"``: ids that survive moves."""
+    return {"Prefer": 'IdType="ImmutableId"'}
+
+
+def prefer_max_page_size(size: int) -> dict[str, str]:
+    """``Prefer: odata.maxpagesize=<n>``."""
+    return {"Prefer": f"odata.maxpagesize={int(size)}"}
+
+
+def prefer(*headers: Mapping[str, str]) -> dict[str, str]:
+    """Merge several header dicts, joining their ``Prefer`` values (Graph takes a list)."""
+    merged: dict[str, str] = {}
+    prefs: list[str] = []
+    for h in headers:
+        for key, value in h.items():
+            if key.lower() == "prefer":
+                prefs.append(value)
+            else:
+                merged[key] = value
+    if prefs:
+        merged["Prefer"] = ", ".join(prefs)
+    return merged
+
+
+# --- requests and responses ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SentRequest:
+    """What was sent, without the Authorization header (evidence must hold no secret)."""
+
+    method: str
+    url: str
+    headers: dict[str, str]
+    body: Any = None  # the JSON body sent, if any
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "url": self.url, "headers": self.headers, "body": self.body}
+
+
+@dataclass
+class GraphResponse:
+    status: int
+    headers: httpx.Headers
+    text: str
+    body: Any  # parsed JSON, or None when the answer was empty or not JSON
+    json_error: str | None  # why ``body`` is None when there was content
+    request: SentRequest
+    persona: str
+    elapsed_s: float = 0.0
+    retries: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def error(self) -> dict[str, Any] | None:
+        """The Graph error envelope's ``error`` object, when the body is one."""
+        if isinstance(self.body, dict) and isinstance(self.body.get("error"), dict):
+            return self.body["error"]
+        return None
+
+    def summary(self) -> str:
+        """One readable line: ``POST /v1.0/me/events -> 201`` plus what went wrong, if anything."""
+        path = httpx.URL(self.request.url).raw_path.decode("ascii", "replace")
+        line = f"{self.request.method} {path} -> {self.status}"
+        if self.error:
+            line += f" {self.error.get('code', '')}: {self.error.get('message', '')}".rstrip(": ")
+        elif self.json_error:
+            line += f" ({self.json_error})"
+        return line
+
+    def __repr__(self) -> str:
+        return f"<GraphResponse {self.summary()} as {self.persona}>"
+
+
+def parse_body(content: bytes, content_type: str | None) -> tuple[Any, str | None, str]:
+    """Decode a response body: (parsed JSON or None, why not JSON, text)."""
+    text = content.decode("utf-8", errors="replace")
+    if not content.strip():
+        return None, None, text
+    try:
+        return json.loads(text), None, text
+    except ValueError:
+        kind = content_type or "no Content-Type"
+        snippet = " ".join(text.split())[:120]
+        return None, f"not JSON: {kind}, {len(content)} bytes: {snippet!r}", text
+
+
+def retry_after_seconds(value: str | None, *, default: float) -> float:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return default
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    return max(0.0, when.timestamp() - time.time())
+
+
+ResponseObserver = Callable[[GraphResponse], None]
+
+
+class GraphClient:
+    """Graph requests as one persona against one base URL (``.../v1.0``)."""
+
+    def __init__(self, base_url: str, token: str, *, persona: str,
+                 transport: httpx.BaseTransport | None = None, timeout_s: float = 30.0,
+                 max_retries: int = 3, max_retry_wait_s: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.persona = persona
+        self.max_retries = max_retries
+        self.max_retry_wait_s = max_retry_wait_s
+        self.observers: list[ResponseObserver] = []
+        self._token = token
+        self._http = httpx.Client(transport=transport, timeout=timeout_s,
+                                  headers={"Accept": "application/json"})
+
+    def __repr__(self) -> str:  # never show the token
+        return f"<GraphClient {self.persona} at {self.base_url}>"
+
+    def close(self) -> None:
+        self._http.close()
+
+    def url(self, path: str) -> str:
+        """Absolute URL for a Graph path (``/me/events``) or an absolute link (nextLink)."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def get(self, path: str, *, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None) -> GraphResponse:
+        return self.request("GET", path, params=params, headers=headers)
+
+    def post(self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
+             headers: Mapping[str, str] | None = None) -> GraphResponse:
+        return self.request("POST", path, params=params, json=json, headers=headers)
+
+    def patch(self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
+              headers: Mapping[str, str] | None = None) -> GraphResponse:
+        return self.request("PATCH", path, params=params, json=json, headers=headers)
+
+    def put(self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
+            headers: Mapping[str, str] | None = None) -> GraphResponse:
+        return self.request("PUT", path, params=params, json=json, headers=headers)
+
+    def delete(self, path: str, *, params: Mapping[str, Any] | None = None,
+               headers: Mapping[str, str] | None = None) -> GraphResponse:
+        return self.request("DELETE", path, params=params, headers=headers)
+
+    def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
+                json: Any = None, headers: Mapping[str, str] | None = None) -> GraphResponse:
+        method = method.upper()
+        url = self.url(path)
+        send_headers = dict(headers or {})
+        clock = current_clock()
+        retries = 0
+        while True:
+            response = self._send_once(method, url, params, json, send_headers, clock)
+            if (method not in IDEMPOTENT_METHODS or response.status not in RETRY_STATUSES
+                    or retries >= self.max_retries):
+                break
+            wait = retry_after_seconds(response.headers.get("Retry-After"), default=2.0 ** retries)
+            clock.sleep(min(wait, self.max_retry_wait_s))
+            retries += 1
+        response.retries = retries
+        for observe in self.observers:
+            observe(response)
+        return response
+
+    def pages(self, path: str, *, params: Mapping[str, Any] | None = None,
+              headers: Mapping[str, str] | None = None, max_pages: int = 1000) -> Iterator[GraphResponse]:
+        """Yield each page of a collection, following ``@odata.nextLink``.
+
+        Stops after a page without a nextLink, a page that is not a successful JSON object
+        (yielded, so the caller sees it), or ``max_pages`` (a guard against endless paging,
+        a reported service fault).
+        """
+        response = self.get(path, params=params, headers=headers)
+        for _ in range(max_pages):
+            yield response
+            next_link = response.body.get("@odata.nextLink") if (
+                response.ok and isinstance(response.body, dict)) else None
+            if not next_link:
+                return
+            response = self.get(next_link, headers=headers)
+
+    def _send_once(self, method: str, url: str, params: Mapping[str, Any] | None, body: Any,
+                   headers: dict[str, str], clock: Clock) -> GraphResponse:
+        request = self._http.build_request(method, url, params=params, json=body, headers=headers)
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        shown_headers = {k: v for k, v in request.headers.items() if k.lower() not in UNSHOWN_HEADERS}
+        sent = SentRequest(method, str(request.url), shown_headers, body)
+        started = clock.monotonic()
+        persona_token = CURRENT_PERSONA.set(self.persona)
+        try:
+            raw = self._http.send(request)
+            content = raw.read()
+        except httpx.TransportError as exc:
+            raise TargetError(f"cannot reach {sent.url} ({type(exc).__name__}: {exc}); "
+                              "is the target server running and is --target right?") from exc
+        finally:
+            CURRENT_PERSONA.reset(persona_token)
+        parsed, json_error, text = parse_body(content, raw.headers.get("content-type"))
+        return GraphResponse(status=raw.status_code, headers=raw.headers, text=text, body=parsed,
+                             json_error=json_error, request=sent, persona=self.persona,
+                             elapsed_s=clock.monotonic() - started)

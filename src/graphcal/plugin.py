@@ -1,0 +1,279 @@
+"""The pytest plugin: ``--target``, ``--persona-config``, ``--report-dir``, the ``graph``
+fixture, cassettes through pytest-recording, and results written at session end.
+
+A scenario test fails in pytest when a MUST invariant fails or errors (unless the target
+profile expects it) or when a step could not proceed; SHOULD failures, quirks and
+documentation deviations are reported, never failed.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from graphcal import __version__
+from graphcal.cassettes import CANONICAL_BASE, Provenance, Scrubber, register_matchers, vcr_options
+from graphcal.client import Clock, VirtualClock, use_clock
+from graphcal.errors import GraphcalError
+from graphcal.invariants.registry import load_catalog
+from graphcal.results import (
+    Profile, RunResult, ScenarioResult, ScenarioStatus, failure_reasons, judge, load_profile,
+)
+from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
+from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
+
+SESSION_KEY = pytest.StashKey["GraphcalSession"]()
+FRESH_RECORD_MODES = ("all", "rewrite")  # these record from scratch: new anchors
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("graphcal", "graphcal conformance suite")
+    group.addoption("--target", default=None, metavar="TARGET",
+                    help="emulator | replay | url:<base> | live (default: replay, the cassettes)")
+    group.addoption("--persona-config", default=None, metavar="FILE",
+                    help="TOML file mapping roles to users and tokens (url targets)")
+    group.addoption("--report-dir", default=None, metavar="DIR",
+                    help="write results.json, junit.xml, summary.md and report.html here")
+    group.addoption("--cassette-dir", default=None, metavar="DIR",
+                    help="where cassettes live (default: <rootdir>/cassettes)")
+
+
+class GraphcalSession:
+    """Per pytest session: the target, the cassette mode, and the run's results."""
+
+    def __init__(self, config: pytest.Config, spec: TargetSpec) -> None:
+        self.config = config
+        self.spec = spec
+        self.record_mode: str | None = config.getoption("--record-mode", default=None)
+        root = Path(config.rootpath)
+        self.cassette_dir = Path(config.getoption("--cassette-dir") or root / "cassettes").resolve()
+        self.profile_dir = root / "profiles"
+        report_dir = config.getoption("--report-dir")
+        self.report_dir = Path(report_dir) if report_dir else None
+        self.target: Target | None = None
+        self.scrubber = Scrubber(CANONICAL_BASE)
+        self._profiles: dict[str, Profile] = {}
+        self.written: list[Path] = []  # report files of this session
+        self.run = RunResult(run_id=uuid.uuid4().hex[:12], started=Provenance.now(), finished="",
+                             graphcal_version=__version__,
+                             target={"kind": spec.kind, "name": spec.name},
+                             record_mode=self.record_mode or "none",
+                             environment={"python": platform.python_version(),
+                                          "platform": platform.platform(terse=True),
+                                          "pytest": pytest.__version__})
+
+    @property
+    def cassette_mode(self) -> str:
+        """replay (cassettes only), record (target + cassettes) or off (target only)."""
+        if self.spec.kind == "replay":
+            return "replay"
+        return "record" if self.record_mode not in (None, "none") else "off"
+
+    def open(self) -> Target:
+        if self.target is None:
+            target = open_target(self.spec, self.config.getoption("--persona-config"))
+            self.target = target
+            self.scrubber = Scrubber(target.base_url, target.secrets)
+            self.run.target = target.describe()
+        return self.target
+
+    def close(self) -> None:
+        if self.target is not None:
+            self.target.close()
+            self.target = None
+
+    def profile(self, name: str) -> Profile:
+        if name not in self._profiles:
+            self._profiles[name] = load_profile(name, self.profile_dir)
+        return self._profiles[name]
+
+    def cassette_path(self, item: pytest.Item, feature: str) -> Path:
+        from pytest_recording.plugin import get_default_cassette_name
+
+        name = get_default_cassette_name(getattr(item, "cls", None), item.name)
+        return self.cassette_dir / (feature or "misc") / f"{name}.yaml"
+
+
+def _session(config: pytest.Config) -> GraphcalSession:
+    return config.stash[SESSION_KEY]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "scenario(feature, invariants): a graphcal scenario test and the invariants it checks")
+    try:
+        spec = parse_target(config.getoption("--target"))
+        check_options(spec, record_mode=config.getoption("--record-mode", default=None),
+                      persona_config=config.getoption("--persona-config"))
+    except GraphcalError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[SESSION_KEY] = GraphcalSession(config, spec)
+
+
+def _is_scenario(item: pytest.Item) -> bool:
+    return item.get_closest_marker("scenario") is not None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    session = _session(config)
+    if session.cassette_mode == "off":
+        return
+    for item in items:
+        marker = item.get_closest_marker("scenario")
+        if marker is None:
+            continue
+        feature = marker.kwargs.get("feature", "")
+        item.add_marker(pytest.mark.vcr(**vcr_options(lambda: session.scrubber,
+                                                      session.cassette_dir / (feature or "misc"))))
+        if session.cassette_mode == "replay":
+            item.add_marker(pytest.mark.block_network)
+
+
+def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
+    register_matchers(vcr)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtestloop(session: pytest.Session) -> Any:
+    state = _session(session.config)
+    if not session.config.option.collectonly and any(_is_scenario(i) for i in session.items):
+        try:
+            state.open()
+        except GraphcalError as exc:
+            pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+    try:
+        return (yield)
+    finally:
+        state.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    # pytest-recording's own "rewrite" deletes a cassette beside the test module; ours live
+    # under cassettes/<feature>/, so delete the right one before the vcr fixture loads it.
+    state = _session(item.config)
+    marker = item.get_closest_marker("scenario")
+    if marker is not None and state.cassette_mode == "record" and state.record_mode == "rewrite":
+        path = state.cassette_path(item, marker.kwargs.get("feature", ""))
+        path.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
+    """The run's target as this scenario sees it: personas, steps, anchors."""
+    state = _session(request.config)
+    item = request.node
+    marker = item.get_closest_marker("scenario")
+    feature = marker.kwargs.get("feature", "") if marker else ""
+    declared = list(marker.kwargs.get("invariants", ())) if marker else []
+    scenario = ScenarioResult(item.nodeid, item.name, feature, declared)
+    state.run.scenarios.append(scenario)
+    catalog = load_catalog()
+    try:
+        target = state.open()
+    except GraphcalError as exc:
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+    cassette = state.cassette_path(item, feature)
+    mode = state.cassette_mode
+    problem: GraphcalError | None = None
+    try:
+        if mode == "replay":
+            provenance = Provenance.read(cassette, item.nodeid)
+            from graphcal.personas import Cast
+
+            cast = Cast.from_json(provenance.cast)
+            anchors = Anchors(provenance.anchors, replay=True, nodeid=item.nodeid)
+            profile = state.profile(provenance.target.get("profile", ""))
+        else:
+            assert target.cast is not None
+            cast = target.cast
+            kept = None
+            if mode == "record" and state.record_mode not in FRESH_RECORD_MODES and cassette.exists():
+                kept = Provenance.read(cassette, item.nodeid).anchors
+            anchors = Anchors(kept, replay=False, nodeid=item.nodeid)
+            profile = state.profile(target.profile)
+    except GraphcalError as exc:
+        problem = exc
+    if problem is not None:  # outside the except: pytest shows one line, no exception chain
+        scenario.status, scenario.error = ScenarioStatus.ERROR, str(problem)
+        judge(scenario, catalog, Profile(""))
+        pytest.fail(str(problem), pytrace=False)
+    if mode != "off":
+        scenario.cassette = str(cassette.relative_to(state.cassette_dir.parent)
+                                if cassette.is_relative_to(state.cassette_dir.parent) else cassette)
+    scenario.profile = profile.name
+    if feature and feature in profile.unsupported_features:
+        reason = f"target profile {profile.name!r} does not claim feature {feature!r}"
+        judge(scenario, catalog, profile, skipped_reason=reason)
+        pytest.skip(reason)
+    g = Graph(target, scenario, cast, anchors, state.scrubber, profile)
+    vcr_cassette = request.getfixturevalue("vcr") if mode != "off" else None
+    with use_clock(VirtualClock() if mode == "replay" else Clock()):
+        yield g
+    g.close()
+    scenario.anchors = dict(anchors.values)
+    if mode == "record" and (getattr(vcr_cassette, "dirty", False) or not cassette.exists()):
+        Provenance(target=target.describe(), recorded_at=Provenance.now(),
+                   graphcal_version=__version__, scenario=item.nodeid,
+                   record_mode=state.record_mode or "", cast=cast.to_json(),
+                   anchors=scenario.anchors).write(cassette)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
+    g = pyfuncitem.funcargs.get("graph")
+    if not isinstance(g, Graph):
+        return (yield)
+    scenario = g.scenario
+    catalog = load_catalog()
+    started = time.perf_counter()
+    raised: Exception | None = None
+    result: Any = None
+    try:
+        result = yield
+    except ScenarioStopped:
+        result = True
+    except pytest.skip.Exception as exc:
+        scenario.duration_s = time.perf_counter() - started
+        judge(scenario, catalog, g.profile, skipped_reason=str(exc.msg))
+        raise
+    except Exception as exc:
+        raised = exc
+        scenario.status = ScenarioStatus.ERROR
+        scenario.error = describe_exception(exc, pyfuncitem.nodeid)
+    scenario.duration_s = time.perf_counter() - started
+    judge(scenario, catalog, g.profile)
+    if raised is not None and not isinstance(raised, GraphcalError) and "cassette" not in (scenario.error or ""):
+        raise raised  # a bug in the scenario itself: keep its traceback
+    reasons = failure_reasons(scenario)
+    if reasons:
+        pytest.fail(f"scenario failed on target {g.kind}:\n  " + "\n  ".join(reasons), pytrace=False)
+    return result
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    state = _session(config)
+    if not state.run.scenarios:
+        return
+    from graphcal.report.console import summary_lines
+
+    terminalreporter.section("graphcal")
+    for line in summary_lines(state.run.to_json(), written=state.written):
+        terminalreporter.write_line(line)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = _session(session.config)
+    state.run.finished = Provenance.now()
+    state.run.catalog = {i: {"title": v.title, "severity": v.severity.value, "feature": v.feature,
+                             "source": v.source} for i, v in sorted(load_catalog().items())}
+    if state.report_dir is not None:
+        from graphcal.report import write_reports
+
+        state.written = write_reports(state.run.to_json(), state.report_dir)

@@ -1,0 +1,50 @@
+"""A Markdown summary of one run: totals, failures with evidence, documentation deviations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphcal.report.console import ORDER, failed_invariants
+from graphcal.report.evidence import evidence_text
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def to_markdown(results: dict[str, Any]) -> str:
+    target = results["target"]
+    out = [f"# graphcal run {results['run_id']}", "",
+           f"- target: **{target.get('name', target.get('kind'))}**"
+           + (f" (profile `{target['profile']}`)" if target.get("profile") else ""),
+           f"- started {results['started']}, finished {results['finished']}, graphcal {results['graphcal_version']}, "
+           f"record mode {results['record_mode']}",
+           "- verdicts: " + ", ".join(f"{results['totals'].get(k, 0)} {k}" for k in ORDER), "",
+           "## Scenarios", "", "| scenario | status | invariants |", "|---|---|---|"]
+    for s in results["scenarios"]:
+        counts: dict[str, int] = {}
+        for inv in s["invariants"]:
+            counts[inv["verdict"]] = counts.get(inv["verdict"], 0) + 1
+        out.append(f"| `{_cell(s['nodeid'])}` | {s['status']} | "
+                   + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + " |")
+    failed = failed_invariants(results)
+    if failed:
+        out += ["", "## Failed invariants", ""]
+        for scenario, inv in failed:
+            out += [f"### {inv['id']} ({inv['severity']}) in `{scenario['name']}`", "",
+                    f"{_cell(inv['title'])} — source: `{inv['source']}`", "", "```",
+                    evidence_text(scenario, inv, bodies=False), "```", ""]
+    stopped = [(s, st) for s in results["scenarios"] for st in s["steps"] if st["status"] in ("blocked", "error")]
+    errored = [s for s in results["scenarios"] if s["status"] == "error" and s.get("error")]
+    if stopped or errored:
+        out += ["", "## Stopped scenarios", ""]
+        out += [f"- `{s['name']}` step {st['index']} ({_cell(st['title'])}) {st['status']}: {_cell(st['reason'])}"
+                for s, st in stopped]
+        out += [f"- `{s['name']}`: {_cell(s['error'])}" for s in errored if not s["steps"]]
+    deviations = [(s, d) for s in results["scenarios"] for d in s["doc_deviations"]]
+    if deviations:
+        out += ["", "## Documentation deviations", "",
+                "Defects of the documented examples themselves; not target failures.", ""]
+        out += [f"- `{d['golden']}` (in `{s['name']}`, step {d['step']}): {_cell(d['message'])}"
+                for s, d in deviations]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,50 @@
+"""``graphcal run``: the scenario suites in-process under pytest, against one target.
+
+Exit codes: 0 every scenario passed (MUST invariants hold, judged by the target profile),
+1 some scenario failed, 2 the run could not be made (bad target, config, no suites...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Sequence
+
+import pytest
+
+from graphcal.errors import ConfigError
+from graphcal.targets import check_options, parse_target
+
+
+def find_suites(start: Path | None = None) -> Path:
+    """``suites/`` of the project: under the working directory, else beside the source tree."""
+    here = (start or Path.cwd()).resolve()
+    for base in (here, *here.parents):
+        if (base / "suites").is_dir() and (base / "pyproject.toml").exists():
+            return base / "suites"
+    source_root = Path(__file__).resolve().parents[2]  # src/graphcal/runner.py -> project
+    if (source_root / "suites").is_dir():
+        return source_root / "suites"
+    raise ConfigError("cannot find the scenario suites (a suites/ folder beside pyproject.toml); "
+                      "run graphcal from a graphcal checkout")
+
+
+def run_command(target: str, persona_config: str | None, report_dir: str,
+                record_mode: str | None, pytest_args: Sequence[str] = ()) -> int:
+    spec = parse_target(target, default="emulator")  # bad target: one clear error, exit 2
+    check_options(spec, record_mode=record_mode, persona_config=persona_config)
+    suites = find_suites()
+    extra = [a for a in pytest_args if a != "--"]
+    args = [str(suites), f"--rootdir={suites.parent}", f"--target={target}",
+            f"--report-dir={report_dir}", "-p", "no:cacheprovider", "-q", *extra]
+    if persona_config:
+        args.append(f"--persona-config={persona_config}")
+    if record_mode:
+        args.append(f"--record-mode={record_mode}")
+    code = pytest.main(args)
+    if code == pytest.ExitCode.OK:
+        return 0
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return 1
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print(f"graphcal: no scenarios found under {suites}")
+    return 2

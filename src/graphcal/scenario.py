@@ -1,0 +1,269 @@
+"""The step recorder: what a scenario test does through the ``graph`` fixture.
+
+::
+
+    organizer = graph.persona("organizer")
+    with graph.step("1: organizer creates the event", source="seed 001 example 1") as s:
+        r = organizer.post("/me/events", json=body)
+        s.response(r, schema="event")      # evidence + SCHEMA-1
+        s.check("EVT-CREATE-1", r)         # soft: recorded, the scenario goes on
+        event = s.require(r.body, "the created event")   # hard: falsy -> blocked, stop
+
+Every request a persona client makes inside a step is recorded as evidence. A check that
+raises is verdict ``error``, never a crash. A failed ``require`` marks the step ``blocked``
+and stops the scenario; so does an exception in the scenario code (step ``error``). The
+invariants declared by the scenario marker and never checked become ``blocked``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Callable, TypeVar
+
+from graphcal.cassettes import Scrubber, decode_anchor, encode_anchor, explain
+from graphcal.client import GraphClient, GraphResponse
+from graphcal.errors import GraphcalError
+from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
+from graphcal.personas import Cast, User
+from graphcal.results import (
+    CheckResult, DocDeviation, Exchange, Profile, ScenarioResult, StepResult, StepStatus, Verdict,
+    verdict_of,
+)
+from graphcal.targets import Target
+
+T = TypeVar("T")
+_PACKAGE_DIR = str(Path(__file__).parent)
+
+
+class ScenarioStopped(Exception):
+    """The scenario cannot go on (a step was blocked or errored); the plugin ends it quietly."""
+
+
+class Blocked(ScenarioStopped):
+    """``step.require`` got nothing: this step and the rest of the scenario are blocked."""
+
+
+class AnchorError(GraphcalError):
+    """A replay asked for an anchor the recording never made."""
+
+
+class Anchors:
+    """Values a scenario generates when it talks to a real target and reads back on replay."""
+
+    def __init__(self, recorded: dict[str, Any] | None, *, replay: bool, nodeid: str) -> None:
+        self.values: dict[str, Any] = dict(recorded or {})
+        self.replay = replay
+        self.nodeid = nodeid
+
+    def get(self, name: str, make: Callable[[], T]) -> T:
+        if name not in self.values:
+            if self.replay:
+                raise AnchorError(f"the cassette provenance of {self.nodeid} has no anchor {name!r}: "
+                                  "the scenario changed since it was recorded; re-record it with "
+                                  "--target emulator --record-mode=rewrite")
+            self.values[name] = encode_anchor(make())
+        # Read back from the stored form on every run, so recording and replay see equal values.
+        return decode_anchor(self.values[name])
+
+
+class Step:
+    """One documented step: its exchanges, checks, and status. Use it as a context manager."""
+
+    def __init__(self, graph: "Graph", result: StepResult) -> None:
+        self.graph = graph
+        self.result = result
+
+    # -- context manager --------------------------------------------------------------
+    def __enter__(self) -> "Step":
+        self.graph._current = self
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> bool:
+        self.graph._current = None
+        if exc is None:
+            if any(c.verdict in (Verdict.FAIL, Verdict.ERROR) for c in self.result.checks):
+                self.result.status = StepStatus.FAILED
+            return False
+        if isinstance(exc, Blocked):
+            self.result.status = StepStatus.BLOCKED
+            self.result.reason = str(exc)
+            return False
+        if isinstance(exc, Exception) and not isinstance(exc, ScenarioStopped):
+            self.result.status = StepStatus.ERROR
+            self.result.reason = describe_exception(exc, self.graph.scenario.nodeid)
+            raise ScenarioStopped(self.result.reason) from exc
+        return False  # pytest outcomes (skip, fail) pass through untouched
+
+    # -- what a scenario calls ---------------------------------------------------------
+    def response(self, r: GraphResponse, *, schema: str | None = None) -> GraphResponse:
+        """Name ``r`` as this step's evidence; with ``schema``, check SCHEMA-1 on its body."""
+        index = self._exchange_index(r)
+        self.result.primary = index
+        if schema is not None:
+            if r.body is None:
+                what = r.json_error or "an empty body"
+                self._record("SCHEMA-1", Outcome.fail(f"expected a {schema} payload, got {what}"), index)
+            else:
+                self.check("SCHEMA-1", r.body, schema)
+        return r
+
+    def check(self, invariant_id: str, *args: Any, **kwargs: Any) -> Outcome:
+        """Run a catalog invariant on payloads; record its verdict with evidence. Never raises."""
+        load_catalog()
+        inv = CATALOG.get(invariant_id)
+        evidence = self._last_exchange()
+        if inv is None:
+            outcome = Outcome.fail(f"unknown invariant id {invariant_id}; `graphcal invariants` lists them")
+            self._record(invariant_id, outcome, evidence, error=True)
+            return outcome
+        try:
+            outcome = inv(*args, **kwargs)
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"the check returned {type(outcome).__name__}, not an Outcome")
+        except Exception as exc:  # a broken check is the harness's error, not the target's
+            outcome = Outcome.fail(f"the check raised {describe_exception(exc, None)}")
+            self._record(invariant_id, outcome, evidence, error=True)
+            return outcome
+        self._record(invariant_id, outcome, evidence)
+        return outcome
+
+    def require(self, value: T, what: str) -> T:
+        """``value`` if truthy; else block this step and the rest of the scenario."""
+        if value:
+            return value
+        last = self._last_exchange()
+        context = f" (last exchange: {self.result.exchanges[last].summary()})" if last is not None else ""
+        raise Blocked(f"could not get {what}{context}")
+
+    def doc_deviation(self, golden: Any, message: str) -> None:
+        """Report a defect of the documentation (never a target failure)."""
+        name = getattr(golden, "name", None) or getattr(golden, "key", None) or str(golden)
+        provenance = getattr(golden, "provenance", None)
+        if hasattr(provenance, "to_json"):
+            provenance = provenance.to_json()
+        elif provenance is not None and not isinstance(provenance, (dict, str)):
+            provenance = vars(provenance) if hasattr(provenance, "__dict__") else str(provenance)
+        self.graph.scenario.doc_deviations.append(
+            DocDeviation(str(name), provenance, message, self.result.index))
+
+    # -- internals ---------------------------------------------------------------------
+    def _record(self, invariant_id: str, outcome: Outcome, exchange: int | None,
+                *, error: bool = False) -> None:
+        inv = CATALOG.get(invariant_id)
+        if error or inv is None:
+            verdict, quirk = Verdict.ERROR, None
+        else:
+            verdict, quirk = verdict_of(inv.severity, outcome)
+        scrub = self.graph.scrubber.data
+        self.result.checks.append(CheckResult(
+            invariant_id, verdict, scrub(outcome.message), scrub(_jsonable(outcome.expected)),
+            scrub(_jsonable(outcome.actual)), scrub(outcome.diff) if outcome.diff else None,
+            exchange, quirk))
+
+    def _last_exchange(self) -> int | None:
+        return len(self.result.exchanges) - 1 if self.result.exchanges else None
+
+    def _exchange_index(self, r: GraphResponse) -> int:
+        seen = self.graph._seen.get(id(r))
+        if seen is not None and seen[0] is r and seen[1] is self.result:
+            return seen[2]
+        self.graph._observe(r)  # a response from outside this step's persona clients
+        return len(self.result.exchanges) - 1
+
+
+class Graph:
+    """The ``graph`` fixture: one scenario's view of the run's target."""
+
+    def __init__(self, target: Target, scenario: ScenarioResult, cast: Cast, anchors: Anchors,
+                 scrubber: Scrubber, profile: Profile) -> None:
+        self.target = target
+        self.profile = profile
+        self.scenario = scenario
+        self.cast = cast
+        self.anchors = anchors
+        self.scrubber = scrubber
+        self._clients: dict[str, GraphClient] = {}
+        self._current: Step | None = None
+        # id(response) -> (response, step, exchange index): which evidence a response is
+        self._seen: dict[int, tuple[GraphResponse, StepResult, int]] = {}
+
+    @property
+    def kind(self) -> str:
+        """The target kind: emulator, replay, url or live."""
+        return self.target.kind
+
+    def persona(self, role: str) -> GraphClient:
+        """A client acting as ``role`` (organizer, attendee, delegate, owner, alex, ...)."""
+        if role not in self._clients:
+            self.cast.user_key(role)  # unknown role: one clear error
+            client = self.target.client(role, self.cast)
+            client.observers.append(self._observe)
+            self._clients[role] = client
+        return self._clients[role]
+
+    def user(self, role: str) -> User:
+        """Who plays ``role``: id, userPrincipalName, displayName, mail, email_address()."""
+        return self.cast.user(role)
+
+    def step(self, title: str, *, source: str | None = None) -> Step:
+        result = StepResult(len(self.scenario.steps) + 1, title, source)
+        self.scenario.steps.append(result)
+        return Step(self, result)
+
+    def anchor(self, name: str, make: Callable[[], T]) -> T:
+        """A value made on a recording or live run and read back from the cassette on replay."""
+        return self.anchors.get(name, make)
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+
+    def _observe(self, r: GraphResponse) -> None:
+        step = self._current or (Step(self, self.scenario.steps[-1]) if self.scenario.steps else None)
+        if step is None:
+            return  # setup traffic before the first step is not evidence
+        data = self.scrubber.data
+        exchange = Exchange(
+            persona=r.persona,
+            request=data({"method": r.request.method, "url": r.request.url,
+                          "headers": r.request.headers, "body": r.request.body}),
+            status=r.status,
+            headers=data({k: v for k, v in r.headers.items()
+                          if k.lower() not in ("set-cookie", "date", "server")}),
+            body=data(r.body), json_error=r.json_error,
+            text=data(r.text[:4000]) if r.body is None and r.text else None,
+            elapsed_ms=r.elapsed_s * 1000)
+        step.result.exchanges.append(exchange)
+        self._seen[id(r)] = (r, step.result, len(step.result.exchanges) - 1)
+
+
+def describe_exception(exc: BaseException, nodeid: str | None) -> str:
+    """One line: what was raised and where in the scenario, or the cassette's explanation."""
+    explained = explain(exc, nodeid)
+    if explained:
+        return explained
+    if isinstance(exc, GraphcalError):
+        return str(exc)
+    frames = traceback.extract_tb(exc.__traceback__)
+    own = [f for f in frames if not f.filename.startswith(_PACKAGE_DIR) and "site-packages" not in f.filename]
+    frame = (own or frames or [None])[-1]
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _jsonable(value: Any) -> Any:
+    """Evidence values as JSON data (tuples -> lists, objects -> their repr)."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, GraphResponse):
+        return {"status": value.status, "body": value.body}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return repr(value)

@@ -1,0 +1,185 @@
+"""Targets: what ``--target`` names, resolved into a base URL, a cast and persona tokens.
+
+- ``emulator``: the reference emulator on a free loopback port for the session; tokens from
+  its token endpoint with the password grant.
+- ``url:<base>``: any Graph-compatible server; users and tokens from ``--persona-config``.
+- ``replay``: the committed cassettes only, network blocked (the default for plain pytest).
+- ``live``: a real tenant, not configured until the live-tenant work lands.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from graphcal.cassettes import CANONICAL_BASE, PERSONA_PREFIX
+from graphcal.client import GraphClient
+from graphcal.errors import ConfigError, TargetError
+from graphcal.personas import Cast, User, fetch_token, load_persona_config, user_key
+
+KINDS = ("emulator", "replay", "url:<base>", "live")
+EMULATOR_CLIENT_ID = "graphcal"
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    kind: str              # emulator | replay | url | live
+    base_url: str | None   # for url targets
+
+    @property
+    def name(self) -> str:
+        """What the target is called in reports and profiles (never a URL: it may hold secrets)."""
+        return self.kind
+
+
+def parse_target(spec: str | None, *, default: str = "replay") -> TargetSpec:
+    """``emulator``, ``replay``, ``live`` or ``url:<base>``; anything else is a usage error."""
+    spec = (spec or default).strip()
+    if spec in ("emulator", "replay", "live"):
+        return TargetSpec(spec, None)
+    if spec.startswith("url:"):
+        base = spec[4:].strip().rstrip("/")
+        url = httpx.URL(base) if base else None
+        if url is None or url.scheme not in ("http", "https") or not url.host:
+            raise TargetError(f"--target {spec!r} needs an http(s) base URL, e.g. "
+                              "--target url:http://127.0.0.1:8080/v1.0")
+        return TargetSpec("url", base)
+    raise TargetError(f"unknown target {spec!r}; use one of: {', '.join(KINDS)}")
+
+
+def live_not_configured() -> TargetError:
+    return TargetError(
+        "the live target is not configured: graphcal has no live-tenant credentials support yet "
+        "(tenant id, app registration and persona sign-in are still to come); for now use "
+        "--target emulator, --target replay, or --target url:<base> --persona-config <file.toml>")
+
+
+@dataclass
+class Target:
+    """A resolved target for one session: base URL, who is who, and their tokens."""
+
+    spec: TargetSpec
+    base_url: str
+    cast: Cast | None                 # None for replay: each cassette brings its own cast
+    tokens: dict[str, str] = field(default_factory=dict, repr=False)   # user key -> token
+    secrets: set[str] = field(default_factory=set, repr=False)         # never recorded
+    profile: str = ""
+    description: str = ""
+    _closer: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def replay(self) -> bool:
+        return self.spec.kind == "replay"
+
+    def client(self, role: str, cast: Cast | None = None) -> GraphClient:
+        """A GraphClient acting as ``role`` (replay: the placeholder token the cassette holds)."""
+        if self.replay:
+            return GraphClient(CANONICAL_BASE, f"{PERSONA_PREFIX}{role}", persona=role)
+        cast = cast or self.cast
+        assert cast is not None
+        key = cast.user_key(role)
+        if key not in self.tokens:
+            raise ConfigError(f"role {role!r} ({cast.users[key].display_name}) cannot sign in on "
+                              "this target; give that user a token in the persona config")
+        return GraphClient(self.base_url, self.tokens[key], persona=role)
+
+    def describe(self) -> dict[str, Any]:
+        """For results and provenance: no URL for url targets (it may embed credentials)."""
+        return {"kind": self.kind, "name": self.spec.name, "profile": self.profile,
+                "description": self.description}
+
+    def close(self) -> None:
+        self._closer.close()
+
+
+def open_target(spec: TargetSpec, persona_config: str | None = None) -> Target:
+    """Resolve a target: start the emulator, read the persona config, fetch tokens, probe."""
+    if spec.kind == "live":
+        raise live_not_configured()
+    if spec.kind == "replay":
+        return Target(spec, CANONICAL_BASE, None, profile="",
+                      description="recorded cassettes, network blocked")
+    if spec.kind == "emulator":
+        return _open_emulator(spec)
+    return _open_url(spec, persona_config)
+
+
+def _open_emulator(spec: TargetSpec) -> Target:
+    try:
+        from graphcal.emulator.server import EmulatorServer
+    except ImportError as exc:
+        raise TargetError(f"the emulator is not available in this installation ({exc}); "
+                          "reinstall graphcal with `pip install -e .`") from None
+    stack = contextlib.ExitStack()
+    try:
+        server = stack.enter_context(EmulatorServer())
+        users: dict[str, User] = {}
+        tokens: dict[str, str] = {}
+        secrets: set[str] = set()
+        resources: dict[str, str] = {}
+        for p in server.personas:
+            key = user_key(p.get("displayName", ""), p["userPrincipalName"])
+            users[key] = User(key, p["userPrincipalName"], p.get("displayName", key),
+                              id=p.get("id"), mail=p.get("mail"))
+            if not p.get("password"):
+                # rooms and equipment do not sign in; scenarios still address them by role
+                if p.get("role_hint"):
+                    resources[p["role_hint"]] = key
+                continue
+            secrets.add(p["password"])
+            tokens[key] = fetch_token(server.token_url, {
+                "grant_type": "password", "client_id": EMULATOR_CLIENT_ID,
+                "username": p["userPrincipalName"], "password": p["password"],
+                "scope": "https://graph.microsoft.com/.default"})
+        # People's roles follow the walkthroughs (personas.DEFAULT_ROLES), not the seed's
+        # role hints, so a cassette means the same cast on every target.
+        cast = Cast.of(users, resources)
+    except BaseException:
+        stack.close()
+        raise
+    secrets.update(tokens.values())
+    from graphcal import __version__
+
+    return Target(spec, server.base_url, cast, tokens, secrets, profile="emulator",
+                  description=f"graphcal reference emulator {__version__}", _closer=stack)
+
+
+def _open_url(spec: TargetSpec, persona_config: str | None) -> Target:
+    assert spec.base_url is not None
+    check_options(spec, record_mode=None, persona_config=persona_config)
+    config = load_persona_config(persona_config)
+    probe_reachable(spec.base_url)
+    tokens = {key: source.token() for key, source in config.tokens.items()}
+    secrets = set(tokens.values())
+    for source in config.tokens.values():
+        secrets |= source.secrets()
+    return Target(spec, spec.base_url, config.cast, tokens, secrets,
+                  profile=config.profile or "url", description="Graph-compatible server")
+
+
+def probe_reachable(base_url: str, *, timeout_s: float = 5.0) -> None:
+    """Any HTTP answer means reachable; a connection failure is a clear TargetError."""
+    try:
+        httpx.get(base_url, timeout=timeout_s)
+    except httpx.TransportError as exc:
+        raise TargetError(f"cannot reach {base_url} ({type(exc).__name__}: {exc}); start the "
+                          "server or fix the URL in --target url:<base>") from None
+
+
+def check_options(spec: TargetSpec, *, record_mode: str | None, persona_config: str | None) -> None:
+    """What can be told wrong before anything starts: one clear error each."""
+    if spec.kind == "live":
+        raise live_not_configured()
+    if spec.kind == "url" and not persona_config:
+        raise ConfigError(f"--target url:{spec.base_url} needs --persona-config <file.toml> that "
+                          "maps roles to users and tokens (format: see graphcal.personas)")
+    if spec.kind == "replay" and record_mode not in (None, "none"):
+        raise ConfigError(f"--record-mode={record_mode} needs a target to record from; "
+                          "use --target emulator (or url:<base>) to record cassettes")
