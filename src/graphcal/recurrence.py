@@ -226,7 +226,11 @@ def recurrence_zone_name(recurrence: dict, series_start: dict) -> str:
 
 def _wall_clock(dt_tz: dict, zone_name: str) -> datetime:
     """A dateTimeTimeZone as naive wall-clock time in zone_name."""
-    instant = timezones.to_instant(dt_tz["dateTime"], dt_tz["timeZone"])
+    local = timezones.parse_local(dt_tz["dateTime"])
+    if local.tzinfo is None and \
+            timezones.zone(dt_tz["timeZone"]).key == timezones.zone(zone_name).key:
+        return local  # as written, even when it falls in a DST gap (no round trip to shift it)
+    instant = timezones.to_instant(local, dt_tz["timeZone"])
     return timezones.to_local(instant, zone_name)
 
 

@@ -91,6 +91,15 @@ def test_wall_clock_time_missing_on_spring_forward_day_reads_with_the_standard_o
     assert occ[1].local_start == datetime(2026, 3, 8, 2, 30)
 
 
+def test_series_starting_inside_the_gap_keeps_its_written_wall_clock():
+    rec = series({"type": "daily", "interval": 1}, {"type": "noEnd", "startDate": "2026-03-08"},
+                 "02:30", 30)
+    occ = occurrences(*rec, utc(2026, 3, 8), utc(2026, 3, 10))
+    assert [o.local_start for o in occ] == [datetime(2026, 3, 8, 2, 30),
+                                            datetime(2026, 3, 9, 2, 30)]
+    assert [o.start for o in occ] == [utc(2026, 3, 8, 10, 30), utc(2026, 3, 9, 9, 30)]
+
+
 def test_recurrence_zone_rules_the_date_and_the_wall_clock():
     # Start given in UTC, evaluated in Pacific time: Sunday 22:00 PST is Monday 06:00Z.
     rec, start, end = series({"type": "weekly", "interval": 1, "daysOfWeek": ["sunday"]},
