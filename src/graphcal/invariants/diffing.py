@@ -106,9 +106,10 @@ def compare(target: Any, documented: Any, *, what: str = "the documented payload
     diffs = differences(target, documented, target_roles=target_roles,
                         documented_roles=documented_roles, exclude=exclude,
                         allow_extra=allow_extra)
-    skipped = f" ({len(exclude)} documented defect path(s) not compared: {', '.join(exclude)})" \
-        if exclude else ""
+    skipped = f"not compared (documented defects): {', '.join(exclude)}" if exclude else ""
     if not diffs:
-        return Outcome.ok(f"matches {what} after normalisation{skipped}")
-    return Outcome.fail(f"{len(diffs)} difference(s) from {what} after normalisation{skipped}",
-                        diff=render(diffs))
+        return Outcome.ok(f"matches {what} after normalisation" + (f"; {skipped}" if skipped else ""))
+    # the first difference goes in the message, so a one-line summary already says what differs
+    more = f" (+{len(diffs) - 1} more)" if len(diffs) > 1 else ""
+    return Outcome.fail(f"{len(diffs)} difference(s) from {what}: {diffs[0]}{more}",
+                        diff=render(diffs) + (f"\n{skipped}" if skipped else ""))

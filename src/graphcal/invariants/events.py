@@ -247,20 +247,23 @@ def organizer_is_creator(event: Any, organizer_address: str) -> Outcome:
 
 # --- time zones and formats ---------------------------------------------------------------------
 
+def _in_zone(event: Any, zone_name: str, what: str) -> Outcome:
+    if (bad := _not_an_event(event)) is not None:
+        return bad
+    wrong = {k: (event.get(k) or {}).get("timeZone") for k in ("start", "end")
+             if not _same_zone(str((event.get(k) or {}).get("timeZone")), zone_name)}
+    if wrong:
+        return Outcome.fail(f"start/end {what}: {wrong}", expected=zone_name, actual=wrong)
+    return Outcome.ok()
+
+
 @invariant("EVT-TZ-1", "Prefer: outlook.timezone returns start/end in that zone",
            source=f"{UPE}{EXAMPLE_ANCHORS[1]}", feature=FEATURE, severity=MUST)
 def start_end_in_preferred_zone(event: Any, zone_name: str) -> Outcome:
     """The create page (example 1) and every list/get page say the Prefer: outlook.timezone
     header sets the time zone of start and end in the response. A response naming the same zone
     by another name (IANA for Windows) counts: the zone is the same."""
-    if (bad := _not_an_event(event)) is not None:
-        return bad
-    wrong = {k: (event.get(k) or {}).get("timeZone") for k in ("start", "end")
-             if not _same_zone(str((event.get(k) or {}).get("timeZone")), zone_name)}
-    if wrong:
-        return Outcome.fail(f"start/end not in the preferred zone {zone_name!r}: {wrong}",
-                            expected=zone_name, actual=wrong)
-    return Outcome.ok()
+    return _in_zone(event, zone_name, f"not in the preferred zone {zone_name!r}")
 
 
 @invariant("EVT-TZ-2", "Without Prefer: outlook.timezone, start/end are in UTC",
@@ -268,14 +271,7 @@ def start_end_in_preferred_zone(event: Any, zone_name: str) -> Outcome:
 def start_end_in_utc(event: Any) -> Outcome:
     """The event resource says start and end are in UTC by default, and the list pages say so of
     responses without the Prefer header, whatever zone the event was created in."""
-    if (bad := _not_an_event(event)) is not None:
-        return bad
-    wrong = {k: (event.get(k) or {}).get("timeZone") for k in ("start", "end")
-             if not _same_zone(str((event.get(k) or {}).get("timeZone")), "UTC")}
-    if wrong:
-        return Outcome.fail(f"start/end not in UTC without a Prefer header: {wrong}",
-                            expected="UTC", actual=wrong)
-    return Outcome.ok()
+    return _in_zone(event, "UTC", "not in UTC without a Prefer header")
 
 
 @invariant("EVT-TZ-3", "The same event read in two zones has the same start/end instants",
