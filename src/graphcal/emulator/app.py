@@ -29,6 +29,8 @@ ROUTE_MODULES: list[str] = [
     "graphcal.emulator.routes_users",
     "graphcal.emulator.routes_calendars",
     "graphcal.emulator.routes_events",
+    "graphcal.emulator.routes_respond",
+    "graphcal.emulator.routes_messages",
 ]
 
 
@@ -80,6 +82,7 @@ def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = froze
     app.state.store = Store(normalised)
     app.state.faults = check_names(frozenset(faults))
     app.state.event_hooks = EventHooks()
+    importlib.import_module("graphcal.emulator.scheduling").install(app)  # meeting delivery (issue 5)
     app.state.mailbox_access = auth.default_mailbox_access
     app.state.tenant_aliases = {normalised["tenant"].lower(), "common", "organizations",
                                 str(normalised.get("domain", "")).lower()} - {""}
