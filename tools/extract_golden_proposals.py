@@ -27,44 +27,46 @@ WALKTHROUGH = "concepts/outlook-calendar-meeting-proposals.md"
 WALKTHROUGH_ROLES = {"AlexW@contoso.OnMicrosoft.com": "organizer", "AdeleV@contoso.OnMicrosoft.com": "attendee"}
 
 # name -> (snapshot, source_path, request method, a regex the request URL matches, roles, defects)
-# Each defect: path (readable path as graphcal.invariants.diffing prints it, "" for the whole
-# example), kind, message.
-PICKS: dict[str, tuple[str, str, str, str, dict[str, str], list[dict[str, str]]]] = {
+# Each defect (graphcal.golden.DocDefect): path (readable path in the response body as
+# graphcal.invariants.diffing prints it, "request.…" for the documented request, None for the
+# whole example), found_by (the invariant or step that found it), message.
+PICKS: dict[str, tuple[str, str, str, str, dict[str, str], list[dict[str, str | None]]]] = {
     "walkthrough-1-create-event": ("current", WALKTHROUGH, "POST", r"/me/events$", WALKTHROUGH_ROLES, [
-        {"path": "response.body.body.content", "kind": "inconsistent-example",
+        {"path": "body", "found_by": "PROP-8.1",
          "message": "the 201 body's content says 'Does late morning work for you?' while the request "
                     "and the answer's own bodyPreview say 'Does noon work for you?'"},
     ]),
     "walkthrough-2-tentatively-accept": ("current", WALKTHROUGH, "POST", r"/tentativelyAccept$", WALKTHROUGH_ROLES, [
-        {"path": "request.body.proposedNewTime", "kind": "pascalcase-keys",
+        {"path": "request.body.proposedNewTime", "found_by": "PROP-2.4",
          "message": "the timeSlot keys are Start/End/DateTime/TimeZone; the timeSlot type has "
                     "start/end/dateTime/timeZone (inherited from the old Outlook REST API)"},
-        {"path": "request.body.sendResponse", "kind": "stringly-typed",
+        {"path": "request.body.sendResponse", "found_by": "PROP-2.4",
          "message": "sendResponse is the string \"true\"; the parameter is a Boolean"},
-        {"path": "", "kind": "malformed-doc-markup",
+        {"path": None, "found_by": "extraction",
          "message": "the response block's metadata comment is malformed (the extractor repaired it)"},
     ]),
     "walkthrough-3-list-messages": ("current", WALKTHROUGH, "GET", r"/me/messages\?\$top=1$", WALKTHROUGH_ROLES, [
-        {"path": "response.body.@odata.nextLink", "kind": "invalid-json",
+        {"path": "@odata.nextLink", "found_by": "extraction",
          "message": "the documented nextLink ends in a doubled quote (\"\"), which is not JSON; "
                     "the extractor repaired it. It also says $skip=4 for a $top=1 page"},
-        {"path": "response.body.value[0].meetingMessageType", "kind": "enum-spelling",
+        {"path": "value[0].meetingMessageType", "found_by": "PROP-3.5",
          "message": "'meetingTentativelyAccepted' is not a member of the v1.0 meetingMessageType enum, "
                     "which spells it 'meetingTenativelyAccepted' (as the delegated-calendar walkthrough does)"},
-        {"path": "response.body.value[0].proposedNewTime", "kind": "inconsistent-example",
-         "message": "proposedNewTime dateTimes have no fractional digits while every other dateTime "
-                    "in the answer has seven"},
+        {"path": "value[0].unsubscribeData", "found_by": "PROP-8.2",
+         "message": "unsubscribeData is not a property of message in the v1.0 metadata (beta only)"},
+        {"path": "value[0].unsubscribeEnabled", "found_by": "PROP-8.2",
+         "message": "unsubscribeEnabled is not a property of message in the v1.0 metadata (beta only)"},
+        {"path": None, "found_by": "PROP-3.6",
+         "message": "the reply's proposedNewTime dateTimes have no fractional digits while every other "
+                    "dateTime in the answer has seven"},
     ]),
     "walkthrough-4-get-event": ("current", WALKTHROUGH, "GET", r"/me/events/[^/?]+\?\$select=", WALKTHROUGH_ROLES, [
-        {"path": "response.body.@odata.context", "kind": "wrong-service-root",
+        {"path": "@odata.context", "found_by": "PROP-4.5",
          "message": "@odata.context points at https://graph.microsoft.com/testexchangev1.0/, a test "
                     "environment, not the v1.0 service root"},
     ]),
-    "walkthrough-5-move-event": ("current", WALKTHROUGH, "PATCH", r"/me/events/[^/?]+$", WALKTHROUGH_ROLES, [
-        {"path": "response.body.attendees[0].status.time", "kind": "documented-oddity",
-         "message": "the reset status time is 4501-01-01T00:00:00Z; odd, but the documented behaviour "
-                    "(PROP-5.3 checks it), not a defect to skip"},
-    ]),
+    # Step 5's 4501-01-01T00:00:00Z status time is odd but documented behaviour (PROP-5.3), not a defect.
+    "walkthrough-5-move-event": ("current", WALKTHROUGH, "PATCH", r"/me/events/[^/?]+$", WALKTHROUGH_ROLES, []),
     "event-accept": ("current", "api-reference/v1.0/api/event-accept.md", "POST", r"/accept$", {}, []),
     "event-tentativelyaccept": ("current", "api-reference/v1.0/api/event-tentativelyaccept.md", "POST",
                                 r"/tentativelyAccept$", {}, []),
@@ -73,7 +75,7 @@ PICKS: dict[str, tuple[str, str, str, str, dict[str, str], list[dict[str, str]]]
                                       r"\$expand=microsoft\.graph\.eventMessage/event$",
                                       {"admin@contoso.onmicrosoft.com": "organizer",
                                        "AlexW@contoso.onmicrosoft.com": "attendee"}, [
-        {"path": "response.body.event.responseStatus", "kind": "context",
+        {"path": "event.responseStatus", "found_by": "PROP-7.5",
          "message": "the attendee had already answered tentatively, so the copy shows "
                     "tentativelyAccepted, not the none of a fresh invitation"},
     ]),
@@ -94,24 +96,26 @@ def _pick(records: list[dict], source_path: str, method: str, url_pattern: str) 
 
 
 def golden_record(name: str, record: dict, snapshot: str, roles: dict[str, str],
-                  defects: list[dict[str, str]]) -> dict:
+                  defects: list[dict[str, str | None]]) -> dict:
     request, response = record["request"], record["response"]
     return {
         "name": f"proposals/{name}",
         "provenance": {
-            "source_repo": SNAPSHOT_REPO[snapshot],
+            "repo": SNAPSHOT_REPO[snapshot],
             "source_path": record["source_path"],
             "source_commit": record["source_commit"],
             "example_title": record["example_title"],
-            "extracted_by": "tools/extract_golden_proposals.py",
+            "heading_path": record.get("heading_path", []),
+            "extracted_from": SOURCES[snapshot],
             "extraction_anomalies": record.get("anomalies", []),
+            "written_by": "tools/extract_golden_proposals.py",
         },
         "roles": roles,
         "request": {"method": request["method"], "url": request["url"],
                     "headers": dict(request.get("headers") or []), "body": request.get("body")},
         "response": {"status": response.get("status"), "headers": dict(response.get("headers") or []),
                      "body": response.get("body")},
-        "defects": defects,
+        "doc_defects": defects,
     }
 
 

@@ -123,6 +123,7 @@ def test_prop_2_3_own_copy_records_response():
 
 def test_prop_3_the_reply_message():
     assert check("PROP-3.1", MESSAGE).passed
+    assert_fails(check("PROP-3.1", None), "no such message was found")  # polling ended without one
     as_request = mutated(MESSAGE, lambda m: m.update({"@odata.type": "#microsoft.graph.eventMessageRequest"}))
     assert_fails(check("PROP-3.1", as_request), "eventMessageResponse")
     assert check("PROP-3.2", MESSAGE, CREATED["subject"]).passed
@@ -299,3 +300,51 @@ def test_prop_7_the_attendees_copy():
 def test_checks_answer_wrong_shapes_with_an_outcome_not_an_exception(invariant_id):
     args = {"PROP-1.3": ({},), "PROP-3.1": (None,), "PROP-4.1": ([], ADELE, "accept"), "PROP-7.1": ("text",)}
     assert not check(invariant_id, *args[invariant_id]).passed
+
+
+# PROP-8 ------------------------------------------------------------------------------------
+
+def test_prop_8_golden_comparisons():
+    from graphcal import golden as goldens
+
+    roles = {"alexw@contoso.com": "organizer", "adelev@contoso.com": "attendee"}
+
+    def as_target(payload: dict) -> dict:
+        """The documented payload as a target with other addresses, ids and stamps would send it."""
+        text = json.dumps(payload).replace("@contoso.OnMicrosoft.com", "@contoso.com")
+        clone = json.loads(text)
+        clone["id"] = "AAMkAGZhbmN5"
+        return clone
+
+    create = goldens.load("proposals/walkthrough-1-create-event")
+    target = as_target(CREATED)
+    assert check("PROP-8.1", target, create, roles).passed
+    assert_fails(check("PROP-8.1", mutated(target, lambda e: e.update(showAs="free")), create, roles),
+                 "showAs")
+    # the documented body defect ('late morning' vs 'noon') is not held against the target
+    noon = mutated(target, lambda e: e["body"].update(content="<html><body>Does noon work for you?</body></html>"))
+    assert check("PROP-8.1", noon, create, roles).passed
+
+    reply = goldens.load("proposals/walkthrough-3-list-messages")
+    message = as_target(MESSAGE)
+    message.update(meetingMessageType="meetingTenativelyAccepted", receivedDateTime="2026-11-21T05:00:00Z")
+    for key in ("unsubscribeData", "unsubscribeEnabled"):
+        message.pop(key)
+    assert check("PROP-8.2", message, reply, roles).passed
+    assert_fails(check("PROP-8.2", mutated(message, lambda m: m.update(isDelegated=True)), reply, roles),
+                 "isDelegated")
+
+    proposed = goldens.load("proposals/walkthrough-4-get-event")
+    event = as_target(EVENT_WITH_PROPOSAL)
+    event["@odata.context"] = event["@odata.context"].replace("testexchangev1.0", "v1.0")
+    event["attendees"][0]["status"]["time"] = "2026-11-21T05:00:00.1234567Z"
+    assert check("PROP-8.3", event, proposed, roles).passed
+    dropped = mutated(event, lambda e: e["attendees"][0].pop("proposedNewTime"))
+    assert_fails(check("PROP-8.3", dropped, proposed, roles), "proposedNewTime")
+
+    moved = goldens.load("proposals/walkthrough-5-move-event")
+    assert check("PROP-8.4", as_target(MOVED_EVENT), moved, roles).passed
+    kept = mutated(as_target(MOVED_EVENT), lambda e: e["attendees"][0]["status"].update(response="tentativelyAccepted"))
+    assert_fails(check("PROP-8.4", kept, moved, roles), "attendees[0].status.response")
+    with pytest.raises(ValueError, match="compares with golden"):
+        check("PROP-8.4", MOVED_EVENT, create, roles)

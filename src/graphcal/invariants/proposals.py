@@ -27,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from graphcal import timezones
+from graphcal.invariants.diffing import compare
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
 
 FEATURE = "proposals"
@@ -312,6 +313,8 @@ def literal_documented_body_accepted(response: Any) -> Outcome:
 # --------------------------------------------------------------------------- PROP-3: the response message
 
 def _is_message(message: Any) -> Outcome | None:
+    if message is None:
+        return Outcome.fail("no such message was found in the mailbox before the deadline", actual=None)
     if not isinstance(message, Mapping):
         return Outcome.fail(f"expected a message object, got {type(message).__name__}", actual=message)
     return None
@@ -770,3 +773,53 @@ def attendee_copy_same_time(copy: Mapping[str, Any], organizer_event: Mapping[st
                             f"{organizer_event.get('subject')!r}",
                             expected=organizer_event.get("subject"), actual=copy.get("subject"))
     return _compare_slots(_event_slot(copy), _event_slot(organizer_event), "the attendee's copy start/end")
+
+
+# --------------------------------------------------------------------------- PROP-8: documented shapes
+
+# Message properties whose values the server makes anew for every message (on top of the
+# event-wide volatile keys graphcal.invariants.normalise masks).
+MESSAGE_VOLATILE = ("receivedDateTime", "sentDateTime", "internetMessageId", "conversationId",
+                    "conversationIndex", "parentFolderId")
+
+
+def _golden_check(name: str, what: str, *, item: str | None = None, volatile: tuple[str, ...] = ()) -> Any:
+    """A SHOULD comparison of a target payload with golden ``proposals/<name>``.
+
+    ``item`` picks one element of a documented collection (``value[0]``); ``volatile`` lists
+    payload paths whose values differ on every run and are not compared.
+    """
+    full_name = f"proposals/{name}"
+
+    def check(payload: Any, golden: Any, roles: Mapping[str, str] | None = None) -> Outcome:
+        if getattr(golden, "name", None) != full_name:
+            raise ValueError(f"this check compares with golden {full_name!r}, got {getattr(golden, 'name', golden)!r}")
+        if not isinstance(payload, Mapping):
+            return Outcome.fail(f"expected a payload object, got {type(payload).__name__}", actual=payload)
+        documented = golden.payload
+        defects = golden.defect_paths
+        if item is not None:
+            documented = documented["value"][0]
+            defects = tuple(p.removeprefix(item + ".") for p in defects if p.startswith(item + "."))
+        return compare(payload, documented, what=f"the documented {what} ({full_name})",
+                       target_roles=roles, documented_roles=golden.roles, exclude=defects + volatile)
+
+    check.__doc__ = (
+        f"The {what} compared with the walkthrough's documented one after normalisation (volatile ids, "
+        "etags, stamps and links masked, personas by role, times as instants, enum case, HTML by text). "
+        "Keys the docs do not show are allowed (the docs shorten answers); the golden file's "
+        "documentation defects are not compared (e.g. testexchangev1.0 in step 4's @odata.context, the "
+        "beta-only unsubscribe* properties and the meetingTentativelyAccepted spelling in step 3)."
+        + (f" Not compared either, because they differ on every run: {', '.join(volatile)}." if volatile else ""))
+    return check
+
+
+for _id, _name, _what, _kw in (
+        ("PROP-8.1", "walkthrough-1-create-event", "created meeting (step 1)", {}),
+        ("PROP-8.2", "walkthrough-3-list-messages", "eventMessageResponse (step 3)",
+         {"item": "value[0]", "volatile": MESSAGE_VOLATILE}),
+        ("PROP-8.3", "walkthrough-4-get-event", "organizer's event with the proposal (step 4)",
+         {"volatile": ("attendees[0].status.time",)}),
+        ("PROP-8.4", "walkthrough-5-move-event", "moved meeting (step 5)", {})):
+    invariant(_id, f"the {_what} matches the documented payload", source=WALKTHROUGH, feature=FEATURE,
+              severity=SHOULD)(_golden_check(_name, _what, **_kw))
