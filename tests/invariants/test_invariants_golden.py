@@ -23,11 +23,11 @@ def _tool():
 
 
 def test_the_create_event_goldens_are_there_with_provenance():
-    assert golden.names("events") == [
-        "events/calendar-post-events-1", "events/calendar-post-events-2",
-        "events/user-post-events-1", "events/user-post-events-2",
-        "events/user-post-events-3", "events/user-post-events-4"]
-    for name in golden.names("events"):
+    creates = ["events/calendar-post-events-1", "events/calendar-post-events-2",
+               "events/user-post-events-1", "events/user-post-events-2",
+               "events/user-post-events-3", "events/user-post-events-4"]
+    assert golden.names("events") == sorted(["events/event-get-2", *creates])
+    for name in creates:
         g = golden.load(name)
         assert g.provenance["repo"] == "microsoftgraph/microsoft-graph-docs-contrib"
         assert len(g.provenance["source_commit"]) == 40
@@ -35,6 +35,17 @@ def test_the_create_event_goldens_are_there_with_provenance():
         assert g.request["method"] == "POST" and g.response["status"] == 201
         assert g.payload["@odata.context"].endswith("/events/$entity")
         assert "organizer" in g.roles.values()
+
+
+def test_the_read_back_of_example_2_comes_from_the_2023_snapshot_and_disagrees_on_the_instants():
+    g = golden.load("events/event-get-2")
+    assert g.provenance["repo"] == "microsoftgraph/microsoft-graph-docs.zh-CN"
+    assert g.request["method"] == "GET" and "$select=" in g.request["url"]
+    created = golden.load("events/user-post-events-2")
+    assert g.payload["id"] == created.payload["id"]
+    assert g.roles == created.roles  # same people, same roles
+    assert g.defect_paths == ("start", "end")
+    assert {d.found_by for d in g.doc_defects} == {"EVT-TZ-3"}
 
 
 def test_example_1_carries_the_brunch_defect():

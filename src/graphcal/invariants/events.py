@@ -730,13 +730,10 @@ def item_not_found_code(response: Any) -> Outcome:
 
 # --- golden comparisons ----------------------------------------------------------------------------
 
-def _golden_check(number: int) -> Any:
-    name = f"events/user-post-events-{number}"
-
+def _golden_check(name: str, inv_id: str) -> Any:
     def check(event: Any, golden: Any, roles: Mapping[str, str] | None = None) -> Outcome:
         if getattr(golden, "name", None) != name:
-            raise ValueError(f"EVT-GOLD-{number} compares with golden {name!r}, "
-                             f"got {getattr(golden, 'name', golden)!r}")
+            raise ValueError(f"{inv_id} compares with golden {name!r}, got {getattr(golden, 'name', golden)!r}")
         if (bad := _not_an_event(event)) is not None:
             return bad
         return compare(event, golden.payload, what=f"the documented response ({name})",
@@ -744,14 +741,27 @@ def _golden_check(number: int) -> Any:
                        exclude=golden.defect_paths)
 
     check.__doc__ = (
-        f"The response compared with user-post-events example {number}'s documented response "
-        "after normalisation (volatile ids/etags/timestamps/links masked, personas by role, times "
-        "as instants, enum case, HTML bodies by text). Keys the docs do not show are allowed (the "
-        "docs shorten responses); the paths listed as documentation defects are not compared.")
+        f"The response compared with the documented one ({name}) after normalisation (volatile "
+        "ids/etags/timestamps/links masked, personas by role, times as instants, enum case, HTML "
+        "bodies by text). Keys the docs do not show are allowed (the docs shorten responses); the "
+        "paths listed as documentation defects are not compared.")
     return check
 
 
-for _n, _title in ((1, "time zone and transactionId"), (2, "multiple locations"),
-                   (3, "weekly recurring event"), (4, "online meeting")):
-    invariant(f"EVT-GOLD-{_n}", f"The created event matches documented example {_n} ({_title})",
-              source=f"{UPE}{EXAMPLE_ANCHORS[_n]}", feature=FEATURE, severity=SHOULD)(_golden_check(_n))
+# id -> (golden name, what it is, documentation source)
+GOLDEN_CHECKS = {
+    "EVT-GOLD-1": ("events/user-post-events-1", "created event: example 1 (time zone and transactionId)",
+                   f"{UPE}{EXAMPLE_ANCHORS[1]}"),
+    "EVT-GOLD-2": ("events/user-post-events-2", "created event: example 2 (multiple locations)",
+                   f"{UPE}{EXAMPLE_ANCHORS[2]}"),
+    "EVT-GOLD-3": ("events/user-post-events-3", "created event: example 3 (weekly recurring event)",
+                   f"{UPE}{EXAMPLE_ANCHORS[3]}"),
+    "EVT-GOLD-4": ("events/user-post-events-4", "created event: example 4 (online meeting)",
+                   f"{UPE}{EXAMPLE_ANCHORS[4]}"),
+    "EVT-GOLD-5": ("events/event-get-2", "example 2's event read back with $select, no Prefer",
+                   "api-reference/v1.0/api/event-get.md#request-2"),
+}
+
+for _id, (_name, _what, _source) in GOLDEN_CHECKS.items():
+    invariant(_id, f"Matches the documented response: {_what}", source=_source, feature=FEATURE,
+              severity=SHOULD)(_golden_check(_name, _id))
