@@ -33,11 +33,17 @@ def shared_server() -> Iterator[EmulatorServer]:
         yield srv
 
 
-@pytest.fixture
-def server() -> Iterator[EmulatorServer]:
-    """A fresh server (empty mailboxes) for tests that count or list."""
+@pytest.fixture(scope="session")
+def _resettable_server() -> Iterator[EmulatorServer]:
     with EmulatorServer() as srv:
         yield srv
+
+
+@pytest.fixture
+def server(_resettable_server: EmulatorServer) -> EmulatorServer:
+    """A server with empty mailboxes (reset before each test) for tests that count or list."""
+    _resettable_server.reset()
+    return _resettable_server
 
 
 @pytest.fixture(scope="session")
@@ -46,10 +52,16 @@ def alex_shared(shared_server: EmulatorServer) -> Iterator[httpx.Client]:
         yield c
 
 
-@pytest.fixture
-def alex(server: EmulatorServer) -> Iterator[httpx.Client]:
-    with client(server) as c:
+@pytest.fixture(scope="session")
+def _alex_resettable(_resettable_server: EmulatorServer) -> Iterator[httpx.Client]:
+    with client(_resettable_server) as c:
         yield c
+
+
+@pytest.fixture
+def alex(server: EmulatorServer, _alex_resettable: httpx.Client) -> httpx.Client:
+    """Alex signed in on ``server`` (empty mailboxes)."""
+    return _alex_resettable
 
 
 def lunch(**overrides: object) -> dict:

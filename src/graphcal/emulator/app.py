@@ -60,11 +60,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         if not segments or segments[0] != "v1.0":
             first = segments[0] if segments else ""
             return error_response(request, 400, "BadRequest", f"Invalid version: '{first}'.")
-        skip = 3 if len(segments) > 1 and segments[1] == "users" else 2
-        segment = segments[skip] if len(segments) > skip else segments[-1]
         return error_response(request, 400, "BadRequest",
-                              f"Resource not found for the segment '{segment}'.")
+                              f"Resource not found for the segment "
+                              f"'{_unknown_segment(request, segments)}'.")
     return error_response(request, exc.status_code, "BadRequest", str(exc.detail))
+
+
+def _unknown_segment(request: Request, segments: list[str]) -> str:
+    """The first segment after the longest prefix of the path that some route serves."""
+    routes_ = [r for r in request.app.router.routes if isinstance(r, Route)]
+    for length in range(len(segments) - 1, 1, -1):
+        prefix = "/" + "/".join(segments[:length])
+        if any(r.path_regex.match(prefix) for r in routes_):
+            return segments[length]
+    return segments[1] if len(segments) > 1 else segments[0]
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
