@@ -28,6 +28,7 @@ from graphcal.emulator.store import Store
 ROUTE_MODULES: list[str] = [
     "graphcal.emulator.routes_users",
     "graphcal.emulator.routes_calendars",
+    "graphcal.emulator.routes_recurrence",  # before routes_events: occurrence ids on item paths
     "graphcal.emulator.routes_events",
     "graphcal.emulator.routes_respond",
     "graphcal.emulator.routes_messages",

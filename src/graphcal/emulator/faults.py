@@ -53,6 +53,18 @@ FAULTS: dict[str, str] = {
     "proposals-always-allowed": "proposedNewTime is accepted where allowNewTimeProposals is false",
     "proposal-without-send-response": "proposedNewTime with sendResponse false is accepted",
     "rejection-changes-status": "a rejected proposal still records the attendee's response",
+    # recurrence (emulator/expansion.py, routes_recurrence.py; REC-* invariants)
+    "rec-enddate-exclusive": "range.endDate is exclusive: an occurrence on the end date is dropped",
+    "rec-dst-drift": "series expand in UTC instead of the recurrence zone (wall clock drifts across DST)",
+    "rec-month-end-skip": "dayOfMonth past a month's end skips that month instead of its last day",
+    "rec-oid-utc": "occurrenceId carries the occurrence's UTC date instead of its recurrence-zone date",
+    "rec-cancelled-listed": "a deleted (cancelled) occurrence is still listed by instances/calendarView",
+    "rec-instances-include-master": "instances also list the series master",
+    "rec-exception-loses-master": "an edited occurrence (exception) has seriesMasterId null",
+    "rec-exception-stays-occurrence": "an edited occurrence keeps type occurrence instead of exception",
+    "rec-no-exception-occurrences": "the master's exceptionOccurrences is always empty",
+    "rec-no-cancelled-occurrences": "the master's cancelledOccurrences is always empty",
+    "rec-no-boundary-check": "an occurrence may be moved onto or past an adjacent occurrence's day",
 }
 
 

@@ -1,0 +1,455 @@
+"""Recurring series: instances, calendarView, occurrences, exceptions and cancellations.
+
+Occurrences are never stored: they are computed from the series master (``expansion``) when a
+request needs them. What a client changed is kept on the master's stored fields:
+``series_exceptions`` (occurrence date -> the exception's fields, instants and changeKey) and
+``series_cancelled`` (occurrence dates). ``/events`` therefore keeps listing masters and single
+instances only, and deleting the master deletes the whole series with it.
+
+Ids: an occurrence's ``id`` is the master's id bytes + a marker + the occurrence date, so it is
+stable, needs no state, and resolves back to its master (``GET /events/{occurrence id}``
+works, as in Graph). ``occurrenceId`` is ``OID.{masterId}.{yyyy-mm-dd}`` with the date in the
+recurrence zone (event resource). Editing the master's recurrence, start or end regenerates the
+series: its exceptions and cancellations are dropped (Outlook does the same; Graph is silent);
+the master remembers which (recurrence, start, end) they belong to, so no update hook is needed.
+
+This module's item routes come before ``routes_events`` and hand every id that is not an
+occurrence (and every GET that does not ask for cancelledOccurrences/exceptionOccurrences) to
+the core handlers unchanged.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import dataclasses
+from datetime import date, datetime, timezone
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from graphcal import timezones
+from graphcal.emulator import events as event_writes
+from graphcal.emulator import expansion, odata, routes_events
+from graphcal.emulator.auth import mailbox
+from graphcal.emulator.errors import GraphError, bad_request, not_found, request_ids
+from graphcal.emulator.routes_calendars import find_calendar
+from graphcal.emulator.routing import json_response, mailbox_routes
+from graphcal.emulator.serialize import (GRAPH_ROOT, SELECTABLE, Prefs, event_context,
+                                         event_payload, prefs)
+from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
+
+EXCEPTIONS = "series_exceptions"   # master.fields key: iso date -> exception record
+CANCELLED = "series_cancelled"     # master.fields key: list of iso dates
+BASIS = "series_basis"             # master.fields key: (recurrence, start, end) they belong to
+_MARK = b"\x03OCC"                 # separates the master's id bytes from the occurrence date
+_ID_PREFIX_LEN = 4                 # store.encode_id's fixed prefix
+_SPECIAL = {"cancelledOccurrences", "exceptionOccurrences"}
+_WINDOW_MISSING = ("This request requires a time window specified by the query string "
+                   "parameters StartDateTime and EndDateTime.")
+
+
+# --- ids --------------------------------------------------------------------------------------
+
+def _raw(event_id: str) -> bytes:
+    return base64.urlsafe_b64decode(event_id.replace("+", "-").replace("/", "_").encode("ascii"))
+
+
+def occurrence_id(master_id: str, day: date) -> str:
+    return encode_id(_raw(master_id)[_ID_PREFIX_LEN:] + _MARK + day.toordinal().to_bytes(4, "big"))
+
+
+def split_occurrence_id(event_id: str) -> tuple[str, date] | None:
+    """(master id, occurrence date) for an id this module issued, else None."""
+    if not is_well_formed_id(event_id):
+        return None
+    raw = _raw(event_id)[_ID_PREFIX_LEN:]
+    if len(raw) <= len(_MARK) + 4 or raw[-4 - len(_MARK):-4] != _MARK:
+        return None
+    try:
+        day = date.fromordinal(int.from_bytes(raw[-4:], "big"))
+    except ValueError:
+        return None
+    return encode_id(raw[:-4 - len(_MARK)]), day
+
+
+def occurrence_id_property(master_id: str, day: date) -> str:
+    return f"OID.{master_id}.{day.isoformat()}"
+
+
+# --- series state -----------------------------------------------------------------------------
+
+def _basis(fields: dict[str, Any]) -> Any:
+    return (fields.get("recurrence"), fields.get("start"), fields.get("end"))
+
+
+def _state(master: StoredEvent) -> dict[str, Any]:
+    """The master's exceptions and cancellations; dropped when the recurrence, start or end
+    changed since they were recorded (the series was regenerated)."""
+    fields = master.fields
+    if fields.get(BASIS) != _basis(fields):
+        fields[BASIS] = copy.deepcopy(_basis(fields))
+        fields[EXCEPTIONS], fields[CANCELLED] = {}, []
+    return fields
+
+
+def _exceptions(master: StoredEvent) -> dict[str, dict[str, Any]]:
+    return _state(master)[EXCEPTIONS]
+
+
+def _cancelled(master: StoredEvent) -> list[str]:
+    return _state(master)[CANCELLED]
+
+
+def _series(master: StoredEvent, faults: frozenset[str]) -> expansion.Series:
+    return expansion.series_of(master.fields, faults)
+
+
+def _ical_uid(master: StoredEvent, day: date) -> str:
+    # Outlook's global object id carries an instance's date (year, month, day) in bytes 16-19.
+    uid = master.ical_uid
+    return uid[:32] + f"{day.year:04X}{day.month:02X}{day.day:02X}" + uid[40:]
+
+
+def _occurrence(master: StoredEvent, slot: expansion.Slot) -> StoredEvent:
+    """The occurrence the pattern places at ``slot``, as a record event_payload can render."""
+    fields = dict(master.fields)
+    zone_name = master.fields["start"]["timeZone"]
+    fields.update({
+        "type": "occurrence", "seriesMasterId": master.id, "recurrence": None,
+        "start": {"dateTime": timezones.format_local(timezones.to_local(slot.start, zone_name)),
+                  "timeZone": zone_name},
+        "end": {"dateTime": timezones.format_local(
+            timezones.to_local(slot.end, master.fields["end"]["timeZone"])),
+            "timeZone": master.fields["end"]["timeZone"]},
+        "occurrence_date": slot.date.isoformat(), "original_start": slot.start,
+    })
+    return StoredEvent(id=occurrence_id(master.id, slot.date), owner_id=master.owner_id,
+                       calendar_id=master.calendar_id, fields=fields, start_utc=slot.start,
+                       end_utc=slot.end, created=master.created, modified=master.modified,
+                       change_key=master.change_key, ical_uid=_ical_uid(master, slot.date),
+                       seq=master.seq)
+
+
+def _exception(master: StoredEvent, iso: str, record: dict[str, Any]) -> StoredEvent:
+    day = date.fromisoformat(iso)
+    return StoredEvent(id=occurrence_id(master.id, day), owner_id=master.owner_id,
+                       calendar_id=master.calendar_id, fields=record["fields"],
+                       start_utc=record["start_utc"], end_utc=record["end_utc"],
+                       created=master.created, modified=record["modified"],
+                       change_key=record["change_key"], ical_uid=_ical_uid(master, day),
+                       seq=master.seq)
+
+
+def _member(master: StoredEvent, day: date, faults: frozenset[str]) -> StoredEvent | None:
+    """The occurrence or exception on ``day``; None if the series has none (or it is cancelled)."""
+    iso = day.isoformat()
+    if iso in _cancelled(master):
+        return None
+    record = _exceptions(master).get(iso)
+    if record is not None:
+        return _exception(master, iso, record)
+    slot = expansion.slot_on(_series(master, faults), day)
+    return _occurrence(master, slot) if slot is not None else None
+
+
+def _overlaps(start: datetime, end: datetime, w_start: datetime, w_end: datetime) -> bool:
+    return start < w_end and (end > w_start or start == w_start)
+
+
+def series_members(master: StoredEvent, w_start: datetime, w_end: datetime,
+                   faults: frozenset[str]) -> list[StoredEvent]:
+    """Occurrences and exceptions of a master overlapping the window (cancelled ones left out)."""
+    exceptions = _exceptions(master)
+    cancelled = set() if "rec-cancelled-listed" in faults else set(_cancelled(master))
+    out = [_occurrence(master, slot)
+           for slot in expansion.slots(_series(master, faults), w_start, w_end)
+           if slot.date.isoformat() not in cancelled and slot.date.isoformat() not in exceptions]
+    out += [_exception(master, iso, rec) for iso, rec in exceptions.items()
+            if iso not in cancelled and _overlaps(rec["start_utc"], rec["end_utc"], w_start, w_end)]
+    return out
+
+
+# --- payloads ---------------------------------------------------------------------------------
+
+def _payload(ev: StoredEvent, store: Store, p: Prefs, faults: frozenset[str],
+             select: frozenset[str] | None = None) -> dict[str, Any]:
+    body = event_payload(ev, store, p, faults, select)
+    day = ev.fields.get("occurrence_date")
+    if day is None or select is not None:
+        return body
+    if "rec-oid-utc" in faults:
+        day = ev.fields["original_start"].astimezone(timezone.utc).date().isoformat()
+    extra = {"occurrenceId": occurrence_id_property(_master_id_of(ev), date.fromisoformat(day)),
+             "originalStart": timezones.format_instant(ev.fields["original_start"])
+             .replace(".0000000Z", "Z")}
+    out: dict[str, Any] = {}
+    for key, value in body.items():
+        out[key] = value
+        if key == "type":
+            out.update(extra)
+    return out
+
+
+def _master_id_of(ev: StoredEvent) -> str:
+    split = split_occurrence_id(ev.id)
+    assert split is not None
+    return split[0]
+
+
+# --- request helpers --------------------------------------------------------------------------
+
+def _window(request: Request) -> tuple[datetime, datetime]:
+    """startDateTime/endDateTime (any case); without an offset they are UTC (calendarView docs)."""
+    params = {k.lower(): v for k, v in request.query_params.items()}
+    bounds = []
+    for name in ("startdatetime", "enddatetime"):
+        text = params.get(name)
+        if not text:
+            raise GraphError(400, "ErrorInvalidParameter", _WINDOW_MISSING)
+        try:
+            value = timezones.parse_local(text)
+        except ValueError:
+            raise GraphError(400, "ErrorInvalidParameter",
+                             f"The value '{text}' of parameter '{name}' is not a valid "
+                             f"date and time.") from None
+        bounds.append(value.replace(tzinfo=timezone.utc) if value.tzinfo is None
+                      else value.astimezone(timezone.utc))
+    return bounds[0], bounds[1]
+
+
+def _page(request: Request, owner: User, items: list[StoredEvent], context: str) -> Response:
+    """An OData page of expanded events, ordered by start unless $orderby says otherwise."""
+    p = prefs(request)
+    q = odata.parse(request)
+    store: Store = request.app.state.store
+    faults = request.app.state.faults
+    ordered = sorted(items, key=lambda ev: (ev.start_utc, ev.seq, ev.id))
+    ranked = [dataclasses.replace(ev, seq=i) for i, ev in enumerate(ordered)]  # copies: store untouched
+    selected = odata.apply(ranked, q)
+    size = q.top if q.top is not None else (p.max_page_size or odata.DEFAULT_PAGE)
+    page = selected[q.skip:q.skip + size]
+    if q.select is not None:
+        context += "(" + ",".join(sorted(q.select)) + ")"
+    body: dict[str, Any] = {"@odata.context": context}
+    if q.count:
+        body["@odata.count"] = len(selected)
+    body["value"] = [_payload(ev, store, p, faults, q.select) for ev in page]
+    if q.skip + size < len(selected):
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "$skip"]
+        params.append(("$skip", str(q.skip + size)))
+        body["@odata.nextLink"] = (str(request.base_url).rstrip("/") + request.url.path + "?"
+                                   + urlencode(params, safe="$/,'():"))
+    return json_response(request, body, 200, p)
+
+
+# --- collections: instances and calendarView --------------------------------------------------
+
+async def instances(request: Request) -> Response:
+    owner = mailbox(request)
+    w_start, w_end = _window(request)
+    store: Store = request.app.state.store
+    faults = request.app.state.faults
+    with store.lock:
+        ev = _resolve(request, owner)
+        items: list[StoredEvent] = []
+        if ev.fields.get("type") == "seriesMaster":
+            items = series_members(ev, w_start, w_end, faults)
+            if "rec-instances-include-master" in faults:
+                items.append(ev)
+        context = (f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/events"
+                   f"('{quote(ev.id, safe='')}')/instances")
+        return _page(request, owner, items, context)
+
+
+async def calendar_view(request: Request) -> Response:
+    owner = mailbox(request)
+    w_start, w_end = _window(request)
+    store: Store = request.app.state.store
+    faults = request.app.state.faults
+    with store.lock:
+        scope = None
+        if "calendar_id" in request.path_params or "/calendar/" in request.url.path:
+            scope = find_calendar(request, owner).id
+        items: list[StoredEvent] = []
+        for ev in store.events_of(owner.id, scope):
+            if ev.fields.get("type") == "seriesMaster":
+                items += series_members(ev, w_start, w_end, faults)
+            elif _overlaps(ev.start_utc, ev.end_utc, w_start, w_end):
+                items.append(ev)
+        return _page(request, owner, items, f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendarView")
+
+
+# --- items: occurrences, exceptions, cancellations --------------------------------------------
+
+def _resolve(request: Request, owner: User) -> StoredEvent:
+    """The event the path names: a stored event, or an occurrence/exception of a stored master."""
+    store: Store = request.app.state.store
+    event_id = request.path_params["event_id"]
+    split = split_occurrence_id(event_id) if store.event(owner.id, event_id) is None else None
+    if split is None:
+        return routes_events.find_event(request, owner)
+    master = store.event(owner.id, split[0])
+    if master is None or master.fields.get("type") != "seriesMaster":
+        raise not_found()
+    cal_id = request.path_params.get("calendar_id")
+    if cal_id is not None and master.calendar_id != find_calendar(request, owner).id:
+        raise not_found()
+    member = _member(master, split[1], request.app.state.faults)
+    if member is None:
+        raise not_found()
+    return member
+
+
+def _is_member(ev: StoredEvent) -> bool:
+    return "occurrence_date" in ev.fields
+
+
+async def get_item(request: Request) -> Response:
+    owner = mailbox(request)
+    params = {k: v for k, v in request.query_params.items()}
+    wanted = {s.strip() for s in params.get("$select", "").split(",") if s.strip()}
+    expand = {s.strip() for s in params.get("$expand", "").split(",") if s.strip()}
+    if not (wanted | expand) & _SPECIAL:
+        store: Store = request.app.state.store
+        with store.lock:
+            ev = _resolve(request, owner)
+        if not _is_member(ev):
+            return await routes_events.get_event(request)
+        return _member_response(request, owner, ev)
+    return _master_with_series(request, owner, wanted, expand)
+
+
+def _member_response(request: Request, owner: User, ev: StoredEvent) -> Response:
+    p = prefs(request)
+    q = odata.parse(request)
+    if q.top is not None or q.skip or q.order or q.predicate or q.count:
+        raise GraphError(400, "BadRequest", "Only $select applies to a single event.")
+    store: Store = request.app.state.store
+    with store.lock:
+        body = {"@odata.context": event_context(owner.id),
+                **_payload(ev, store, p, request.app.state.faults, q.select)}
+    return json_response(request, body, 200, p)
+
+
+def _master_with_series(request: Request, owner: User, wanted: set[str],
+                        expand: set[str]) -> Response:
+    """GET of a master with $select=cancelledOccurrences / $expand=exceptionOccurrences (event
+    resource: returned only on $select/$expand of a GET that names the series master)."""
+    unknown = (wanted - _SPECIAL - SELECTABLE) | (expand - {"exceptionOccurrences"})
+    if unknown:
+        raise GraphError(400, "RequestBroker--ParseUri",
+                         f"Could not find a property named '{sorted(unknown)[0]}' on type "
+                         f"'microsoft.graph.event'.")
+    p = prefs(request)
+    store: Store = request.app.state.store
+    faults = request.app.state.faults
+    with store.lock:
+        ev = _resolve(request, owner)
+        plain = wanted - _SPECIAL
+        select = frozenset(plain) if wanted else None
+        body: dict[str, Any] = {"@odata.context": event_context(owner.id),
+                                **_payload(ev, store, p, faults, select)}
+        is_master = ev.fields.get("type") == "seriesMaster"
+        if "cancelledOccurrences" in wanted:
+            dates = [] if not is_master or "rec-no-cancelled-occurrences" in faults \
+                else sorted(_cancelled(ev))
+            body["cancelledOccurrences"] = [
+                occurrence_id_property(ev.id, date.fromisoformat(d)) for d in dates]
+        if "exceptionOccurrences" in wanted | expand:
+            records = {} if not is_master or "rec-no-exception-occurrences" in faults \
+                else _exceptions(ev)
+            members = sorted((_exception(ev, iso, rec) for iso, rec in records.items()),
+                             key=lambda m: m.start_utc)
+            body["exceptionOccurrences"] = [_payload(m, store, p, faults) for m in members]
+    return json_response(request, body, 200, p)
+
+
+async def update_item(request: Request) -> Response:
+    owner = mailbox(request)
+    store: Store = request.app.state.store
+    with store.lock:
+        ev = _resolve(request, owner)
+    if not _is_member(ev):
+        return await routes_events.update(request)
+    p = prefs(request)
+    payload = event_writes.parse_json(await request.body())
+    if "recurrence" in payload and payload["recurrence"] is not None:
+        raise bad_request("An occurrence or exception of a series cannot have a recurrence.")
+    payload.pop("recurrence", None)
+    faults = request.app.state.faults
+    with store.lock:
+        ev = _resolve(request, owner)  # again, under the lock that covers the write
+        master = store.event(owner.id, _master_id_of(ev))
+        assert master is not None
+        draft = dataclasses.replace(ev, fields=copy.deepcopy(ev.fields))
+        event_writes.update_event(store, draft, payload, faults)
+        day = date.fromisoformat(ev.fields["occurrence_date"])
+        if ("start" in payload or "end" in payload) and "rec-no-boundary-check" not in faults:
+            _check_boundaries(master, day, draft, faults)
+        draft.fields["type"] = ("occurrence" if "rec-exception-stays-occurrence" in faults
+                                else "exception")
+        draft.fields["seriesMasterId"] = (None if "rec-exception-loses-master" in faults
+                                          else master.id)
+        _exceptions(master)[day.isoformat()] = {
+            "fields": draft.fields, "start_utc": draft.start_utc, "end_utc": draft.end_utc,
+            "change_key": draft.change_key, "modified": draft.modified}
+        body = {"@odata.context": event_context(owner.id),
+                **_payload(_exception(master, day.isoformat(), _exceptions(master)[day.isoformat()]),
+                           store, p, faults)}
+    return json_response(request, body, 200, p)
+
+
+def _check_boundaries(master: StoredEvent, day: date, draft: StoredEvent,
+                      faults: frozenset[str]) -> None:
+    """event-update.md: an occurrence cannot move to or before the previous occurrence's day,
+    nor to or after the next one's (days in the recurrence zone)."""
+    series = _series(master, faults)
+    before, after = expansion.neighbours(series, day)
+    moved_to = draft.start_utc.astimezone(series.zone).date()
+
+    def actual_day(neighbour: date | None) -> date | None:
+        if neighbour is None:
+            return None
+        record = _exceptions(master).get(neighbour.isoformat())
+        return record["start_utc"].astimezone(series.zone).date() if record else neighbour
+
+    prev_day, next_day = actual_day(before), actual_day(after)
+    if (prev_day is not None and moved_to <= prev_day) or (next_day is not None and moved_to >= next_day):
+        raise bad_request("Modified occurrence is crossing or overlapping adjacent occurrence.",
+                          code="ErrorOccurrenceCrossingBoundary")
+
+
+async def delete_item(request: Request) -> Response:
+    owner = mailbox(request)
+    store: Store = request.app.state.store
+    with store.lock:
+        ev = _resolve(request, owner)
+        if _is_member(ev):
+            master = store.event(owner.id, _master_id_of(ev))
+            assert master is not None
+            iso = ev.fields["occurrence_date"]
+            _exceptions(master).pop(iso, None)
+            if iso not in _cancelled(master):
+                _cancelled(master).append(iso)
+            store.touch(master)
+    if not _is_member(ev):
+        return await routes_events.delete(request)
+    rid, crid = request_ids(request)
+    return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
+
+
+_ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}",
+          "/calendars/{calendar_id}/events/{event_id}")
+_VIEWS = ("/calendarView", "/calendarview", "/calendar/calendarView", "/calendar/calendarview",
+          "/calendars/{calendar_id}/calendarView", "/calendars/{calendar_id}/calendarview")
+
+ROUTES: list[Route] = [
+    *(r for item in _ITEMS
+      for r in mailbox_routes(item, {"GET": get_item, "PATCH": update_item, "DELETE": delete_item})),
+    *(r for item in _ITEMS for r in mailbox_routes(f"{item}/instances", {"GET": instances})),
+    *(r for view in _VIEWS for r in mailbox_routes(view, {"GET": calendar_view})),
+]
