@@ -189,9 +189,10 @@ def explain(exc: BaseException, nodeid: str | None = None) -> str | None:
     if not isinstance(exc, CannotOverwriteExistingCassetteException):
         return None
     request = exc.failed_request
-    fix = record_command(nodeid) if nodeid else "re-record it with --target emulator --record-mode=rewrite"
+    fix = record_command(nodeid) if nodeid else "pytest <scenario> --target emulator --record-mode=rewrite"
     return (f"the cassette has no recorded answer for {request.method} {request.uri} "
-            f"({exc.reason.replace('_', ' ')}): the scenario and its cassette disagree; {fix}")
+            f"({exc.reason.replace('_', ' ')}): the scenario and its cassette disagree; "
+            f"re-record it with: {fix}")
 
 
 # --- provenance and anchors -------------------------------------------------------------------

@@ -35,7 +35,9 @@ def run_command(target: str, persona_config: str | None, report_dir: str,
     suites = find_suites()
     extra = [a for a in pytest_args if a != "--"]
     args = [str(suites), f"--rootdir={suites.parent}", f"--target={target}",
-            f"--report-dir={report_dir}", "-p", "no:cacheprovider", "-q", *extra]
+            f"--report-dir={report_dir}", "-p", "no:cacheprovider", "-q",
+            # graphcal is imported already (this very module): nothing to rewrite, no warning
+            "-W", "ignore::pytest.PytestAssertRewriteWarning", *extra]
     if persona_config:
         args.append(f"--persona-config={persona_config}")
     if record_mode:

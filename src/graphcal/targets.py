@@ -68,6 +68,7 @@ class Target:
     secrets: set[str] = field(default_factory=set, repr=False)         # never recorded
     profile: str = ""
     description: str = ""
+    transport: httpx.BaseTransport | None = field(default=None, repr=False)  # tests: in-memory server
     _closer: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
 
     @property
@@ -88,7 +89,7 @@ class Target:
         if key not in self.tokens:
             raise ConfigError(f"role {role!r} ({cast.users[key].display_name}) cannot sign in on "
                               "this target; give that user a token in the persona config")
-        return GraphClient(self.base_url, self.tokens[key], persona=role)
+        return GraphClient(self.base_url, self.tokens[key], persona=role, transport=self.transport)
 
     def describe(self) -> dict[str, Any]:
         """For results and provenance: no URL for url targets (it may embed credentials)."""

@@ -1,0 +1,242 @@
+"""The pytest plugin end to end, in a throw-away project: record from the emulator, replay
+offline with the same verdicts, and one clear line for each thing a user can get wrong."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import socket
+from pathlib import Path
+
+import pytest
+
+from harness_servers import (
+    Html404ForGraph, IgnoresPreferTimezone, emulator_app, persona_config, run_pytest, serve,
+)
+
+
+SCENARIO = '''
+import uuid
+import pytest
+from graphcal.client import eventually, prefer_timezone
+
+PST = "Pacific Standard Time"
+
+@pytest.mark.scenario(feature="events", invariants=["SCHEMA-1", "EVT-CREATE-1", "EVT-TZ-1"])
+def test_create(graph):
+    organizer = graph.persona("organizer")
+    subject = graph.anchor("subject", lambda: "harness " + uuid.uuid4().hex[:8])
+    body = {"subject": subject,
+            "start": {"dateTime": "2026-12-01T10:00:00", "timeZone": PST},
+            "end": {"dateTime": "2026-12-01T11:00:00", "timeZone": PST},
+            "attendees": [{"emailAddress": graph.user("attendee").email_address(), "type": "required"}]}
+    with graph.step("1: the organizer creates the event", source="harness") as s:
+        r = organizer.post("/me/events", json=body, headers=prefer_timezone(PST))
+        s.response(r, schema="event")
+        s.check("EVT-CREATE-1", r)
+        event = s.require(r.body if r.status == 201 else None, "the created event")
+        s.check("EVT-TZ-1", event, PST)
+    with graph.step("2: the organizer finds it in the list") as s:
+        found = eventually(lambda: [e for page in organizer.pages("/me/events", params={"$top": 1})
+                                    for e in (page.body or {}).get("value", [])
+                                    if e["id"] == event["id"]], deadline_s=5)
+        s.require(found, "the event in the organizer's list")
+'''
+
+
+class Project:
+    """A throw-away project with one scenario; ``run`` runs pytest in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def run(self, *args: str):
+        return run_pytest(self.path, *args)
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    p = Project(tmp_path / "project")
+    p.write("pyproject.toml", "[tool.pytest.ini_options]\n")
+    p.write("suites/events/test_scenario.py", SCENARIO)
+    return p
+
+
+def verdicts(report_dir: Path) -> dict[tuple[str, str], str]:
+    data = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    return {(s["nodeid"], v["id"]): v["verdict"] for s in data["scenarios"] for v in s["invariants"]}
+
+
+def test_record_from_the_emulator_then_replay_offline_with_the_same_verdicts(project: Project):
+    recorded = project.run("suites", "--target", "emulator", "--record-mode=rewrite",
+                                 "--report-dir", "rec")
+    recorded.assert_outcomes(passed=1)
+    cassette = project.path / "cassettes" / "events" / "test_create.yaml"
+    provenance = json.loads(cassette.with_name("test_create.provenance.json").read_text())
+    assert provenance["target"]["kind"] == "emulator" and provenance["graphcal_version"]
+    subject = provenance["anchors"]["subject"]
+    text = cassette.read_text(encoding="utf-8")
+    assert subject in text and "http://graph.target.invalid/v1.0/me/events" in text
+    assert "Bearer persona:organizer" in text and "127.0.0.1" not in text
+
+    replayed = project.run("suites", "--report-dir", "rep")  # default target: replay
+    replayed.assert_outcomes(passed=1)
+    assert "target replay" in replayed.stdout
+    before, after = verdicts(project.path / "rec"), verdicts(project.path / "rep")
+    assert before == after
+    assert before[("suites/events/test_scenario.py::test_create", "EVT-TZ-1")] == "pass"
+
+
+def test_replay_blocks_the_network(project: Project):
+    project.write('test_net.py', '''
+import pytest, socket
+@pytest.mark.scenario(feature="events", invariants=[])
+def test_net(graph):
+    socket.create_connection(("127.0.0.1", 9))
+''')
+    (project.path / "cassettes" / "events").mkdir(parents=True)
+    (project.path / "cassettes" / "events" / "test_net.yaml").write_text("interactions: []\nversion: 1\n")
+    (project.path / "cassettes" / "events" / "test_net.provenance.json").write_text(json.dumps(
+        {"target": {"kind": "emulator", "profile": "emulator"}, "recorded_at": "x",
+         "graphcal_version": "0", "scenario": "x", "cast": {"users": {}, "roles": {}}}))
+    result = project.run("test_net.py")
+    result.assert_outcomes(failed=1)
+    result.assert_line("*Network is disabled*")
+
+
+def test_missing_cassette_is_one_line_naming_the_fix(project: Project):
+    result = project.run("suites")
+    result.assert_outcomes(errors=1)
+    result.assert_line(
+        "no cassette for suites/events/test_scenario.py::test_create: *test_create.yaml is missing; "
+        "record it with: pytest 'suites/events/test_scenario.py::test_create' --target emulator "
+        "--record-mode=rewrite")
+    assert "Traceback" not in result.stdout
+
+
+def test_a_scenario_that_changed_since_recording_says_so(project: Project):
+    project.run("suites", "--target", "emulator", "--record-mode=rewrite").assert_outcomes(passed=1)
+    scenario = project.path / "suites" / "events" / "test_scenario.py"
+    scenario.write_text(SCENARIO.replace('"2026-12-01T10:00:00"', '"2026-12-01T09:00:00"'))
+    result = project.run("suites")
+    result.assert_outcomes(failed=1)
+    result.assert_line("*the cassette has no recorded answer for POST "
+                                 "http://graph.target.invalid/v1.0/me/events*re-record*"
+                                 "--record-mode=rewrite*")
+
+
+def test_unknown_target_is_a_usage_error(project: Project):
+    result = project.run("suites", "--target", "staging")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_line("ERROR: unknown target 'staging'; use one of: emulator, replay, url:<base>, live", stream='stderr')
+
+
+def test_live_target_says_what_is_not_configured(project: Project):
+    result = project.run("suites", "--target", "live")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_line("ERROR: the live target is not configured*--target emulator*", stream='stderr')
+
+
+def test_url_target_needs_a_persona_config(project: Project):
+    result = project.run("suites", "--target", "url:http://127.0.0.1:9/v1.0")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_line("ERROR: --target url:http://127.0.0.1:9/v1.0 needs --persona-config*", stream='stderr')
+
+
+def test_unreachable_url_is_one_clear_message(project: Project, tmp_path: Path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed once we leave: nobody listens there
+    _, personas, token_path = emulator_app()
+    config = persona_config(tmp_path / "p.toml", personas, f"http://127.0.0.1:{port}{token_path}")
+    result = project.run("suites", "--target", f"url:http://127.0.0.1:{port}/v1.0",
+                               "--persona-config", str(config))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    out = result.stdout
+    assert f"cannot reach http://127.0.0.1:{port}/v1.0" in out and "start the server" in out
+    assert "Traceback" not in out
+
+
+def run_against(project: Project, app, tmp_path: Path, token_path: str, personas, *extra: str):
+    with serve(app) as root:
+        config = persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}",
+                                profile=None)
+        return project.run("suites", "--target", f"url:{root}/v1.0", "--persona-config",
+                                 str(config), "--report-dir", "out", *extra)
+
+
+def test_html_404_server_fails_the_right_invariants_readably(project: Project, tmp_path: Path):
+    app, personas, token_path = emulator_app()
+    result = run_against(project, Html404ForGraph(app), tmp_path, token_path, personas)
+    result.assert_outcomes(failed=1)
+    out = result.stdout
+    assert "Traceback" not in out
+    assert "EVT-CREATE-1 fail" in out and "SCHEMA-1 fail" in out and "not JSON: text/html" in out
+    assert "step 1 (1: the organizer creates the event) blocked: could not get the created event" in out
+    got = verdicts(project.path / "out")
+    assert got[("suites/events/test_scenario.py::test_create", "EVT-TZ-1")] == "blocked"
+
+
+def test_server_ignoring_prefer_timezone_fails_evt_tz_1_with_evidence(project: Project, tmp_path: Path):
+    app, personas, token_path = emulator_app()
+    result = run_against(project, IgnoresPreferTimezone(app), tmp_path, token_path, personas)
+    result.assert_outcomes(failed=1)
+    got = verdicts(project.path / "out")
+    node = "suites/events/test_scenario.py::test_create"
+    assert got[(node, "EVT-TZ-1")] == "fail"
+    assert got[(node, "EVT-CREATE-1")] == "pass" and got[(node, "SCHEMA-1")] == "pass"
+    result.assert_line("*EVT-TZ-1 (MUST) fail in test_create step 1:*")
+    summary = (project.path / "out" / "summary.md").read_text()
+    assert "### EVT-TZ-1 (MUST) in `test_create`" in summary and "POST http://graph.target.invalid" in summary
+
+
+def test_a_profile_that_expects_the_failure_keeps_the_test_green(project: Project, tmp_path: Path):
+    (project.path / "profiles").mkdir()
+    (project.path / "profiles" / "url.toml").write_text(
+        '[expected_failures]\n"EVT-TZ-1" = "this mock ignores Prefer: outlook.timezone"\n')
+    app, personas, token_path = emulator_app()
+    result = run_against(project, IgnoresPreferTimezone(app), tmp_path, token_path, personas)
+    result.assert_outcomes(passed=1)
+    assert "EVT-TZ-1 (MUST) fail [expected by profile] in test_create step 1" in result.stdout
+
+
+def test_a_check_that_raises_is_an_error_verdict_not_a_crash(project: Project):
+    project.write('test_broken.py', '''
+import pytest
+@pytest.mark.scenario(feature="events", invariants=["EVT-TZ-1"])
+def test_broken(graph):
+    with graph.step("1: check with nonsense") as s:
+        s.check("EVT-TZ-1", 42)          # wrong arguments: the check raises
+        s.check("NOT-AN-INVARIANT", 1)
+    with graph.step("2: still runs") as s:
+        s.require(True, "nothing")
+''')
+    result = project.run("test_broken.py", "--target", "emulator")
+    result.assert_outcomes(failed=1)
+    out = result.stdout
+    assert "EVT-TZ-1 error: the check raised TypeError" in out
+    assert "NOT-AN-INVARIANT error: unknown invariant id" in out
+    assert "Traceback" not in out
+
+
+def test_an_exception_in_scenario_code_stops_it_and_blocks_the_rest(project: Project):
+    project.write('test_crash.py', '''
+import pytest
+@pytest.mark.scenario(feature="events", invariants=["EVT-CREATE-1"])
+def test_crash(graph):
+    with graph.step("1: read a field of nothing") as s:
+        r = graph.persona("organizer").get("/me/events/does-not-exist")
+        r.body["value"]["id"]
+    raise AssertionError("never reached")
+''')
+    result = project.run("test_crash.py", "--target", "emulator", "--report-dir", "out")
+    result.assert_outcomes(failed=1)
+    result.assert_line("*step 1 (1: read a field of nothing) error: *Error: *test_crash.py:7*")
+    got = verdicts(project.path / "out")
+    assert got[("test_crash.py::test_crash", "EVT-CREATE-1")] == "blocked"
