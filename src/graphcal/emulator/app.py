@@ -9,13 +9,16 @@ a feature adds its module to that list (or passes ``extra_routes``). State on ``
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any, Iterable
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphcal.emulator import auth
 from graphcal.emulator.errors import GraphError, error_response
@@ -23,6 +26,8 @@ from graphcal.emulator.faults import check_names
 from graphcal.emulator.hooks import EventHooks
 from graphcal.emulator.seed import normalise_seed
 from graphcal.emulator.store import Store
+
+_log = logging.getLogger("graphcal.emulator")
 
 # Feature modules whose ROUTES make up the app, in match order.
 ROUTE_MODULES: list[str] = [
@@ -77,16 +82,43 @@ def _unknown_segment(request: Request, segments: list[str]) -> str:
     return segments[1] if len(segments) > 1 else segments[0]
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    return error_response(request, 500, "InternalServerError",
-                          f"The emulator failed: {type(exc).__name__}: {exc}")
+class _InternalErrors:
+    """A bug in the emulator (or a feature hook) answers 500 with a Graph error body.
+
+    Starlette's own handler re-raises after answering, which makes uvicorn drop the
+    connection; here the traceback is logged and the client still gets a readable answer.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:  # noqa: BLE001 - the boundary of the app
+            _log.exception("emulator error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            request = Request(scope)
+            response = error_response(request, 500, "InternalServerError",
+                                      f"The emulator failed: {type(exc).__name__}: {exc}")
+            await response(scope, receive, send)
 
 
 def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = frozenset(),
                extra_routes: Iterable[BaseRoute] = ()) -> Starlette:
     """A fresh emulator: its own in-memory store built from ``seed`` (default: the demo users)."""
-    app = Starlette(routes=routes(extra_routes), exception_handlers={
-        GraphError: _graph_error, HTTPException: _http_error, Exception: _unexpected})
+    app = Starlette(routes=routes(extra_routes), middleware=[Middleware(_InternalErrors)],
+                    exception_handlers={GraphError: _graph_error, HTTPException: _http_error})
     normalised = normalise_seed(seed)
     app.state.seed = normalised
     app.state.store = Store(normalised)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 from html.parser import HTMLParser
 
 PREVIEW_LENGTH = 255
@@ -62,6 +63,8 @@ def html_to_text(content: str) -> str:
     return "\r\n".join(line for line in lines if line)
 
 
+# Cached: listings serialise the same bodies again and again; HTML parsing dominates otherwise.
+@lru_cache(maxsize=4096)
 def preview(content_type: str, content: str) -> str:
     text = html_to_text(content) if content_type == "html" else content
     return _WS.sub(" ", text).strip()[:PREVIEW_LENGTH]
@@ -69,8 +72,11 @@ def preview(content_type: str, content: str) -> str:
 
 def render(content_type: str, content: str, wanted: str) -> dict[str, str]:
     """The itemBody in the wanted type ("html" or "text")."""
+    return {"contentType": wanted, "content": _converted(content_type, content, wanted)}
+
+
+@lru_cache(maxsize=4096)
+def _converted(content_type: str, content: str, wanted: str) -> str:
     if wanted == content_type:
-        return {"contentType": wanted, "content": content}
-    if wanted == "text":
-        return {"contentType": "text", "content": html_to_text(content)}
-    return {"contentType": "html", "content": text_to_html(content)}
+        return content
+    return html_to_text(content) if wanted == "text" else text_to_html(content)

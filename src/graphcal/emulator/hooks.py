@@ -16,8 +16,8 @@ from starlette.requests import Request
 
 from graphcal.emulator.store import Store, StoredEvent
 
-# hook(request, store, event, change): change is the normalised dict of properties the client
-# sent on create/update (empty on delete); before is a copy of the fields before an update.
+# sent: the JSON object the client sent (already validated); before: a deep copy of
+# event.fields as it was before an update.
 Hook = Callable[..., None]
 
 

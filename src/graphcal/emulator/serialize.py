@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import timezone
 from typing import Any
 from urllib.parse import quote
@@ -99,6 +100,12 @@ def _zoned(ev: StoredEvent, which: str, prefs_: Prefs, six_digits: bool) -> dict
     return {"dateTime": text[:-1] if six_digits else text, "timeZone": label}
 
 
+@lru_cache(maxsize=65536)
+def _web_link(event_id: str) -> str:
+    return (f"https://outlook.office365.com/owa/?itemid={quote(event_id, safe='')}"
+            f"&exvsurl=1&path=/calendar/item")
+
+
 def event_context(owner_id: str, calendar_id: str | None = None, *, collection: bool = False) -> str:
     base = f"{GRAPH_ROOT}/$metadata#users('{owner_id}')"
     if calendar_id is not None:
@@ -136,8 +143,7 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
             if ev.transaction_id is not None and "drop-transaction-id" not in faults:
                 out[name] = ev.transaction_id
         elif name == "webLink":
-            out[name] = (f"https://outlook.office365.com/owa/?itemid={quote(ev.id, safe='')}"
-                         f"&exvsurl=1&path=/calendar/item")
+            out[name] = _web_link(ev.id)
         elif name == "body":
             out[name] = bodies.render(f["body"]["contentType"], f["body"]["content"],
                                       prefs_.body_type or "html")
