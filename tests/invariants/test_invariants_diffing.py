@@ -98,3 +98,22 @@ def test_keys_only_the_target_has_inside_a_nested_object_are_not_a_whole_value_c
     assert differences(target, documented) == []
     assert [d.path for d in differences(target, documented, allow_extra=False)] == [
         "location.locationType", "location.uniqueId", "location.uniqueIdType"]
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["dateTime", "timeZone", "contentType", "content", "emailAddress", "address",
+                         "id", "type", "@odata.context", "x"]), inner, max_size=4),
+    max_leaves=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(target=_json, documented=_json)
+def test_any_two_json_payloads_compare_without_raising_and_a_payload_equals_itself(target, documented):
+    outcome = compare(target, documented, target_roles={"a@b.c": "organizer"})
+    assert outcome.passed == (differences(target, documented, target_roles={"a@b.c": "organizer"}) == [])
+    assert compare(documented, documented, allow_extra=False).passed

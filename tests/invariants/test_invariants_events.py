@@ -422,3 +422,42 @@ def test_online_3_an_online_meeting_stays_online():
     off.update(isOnlineMeeting=False, onlineMeeting=None, onlineMeetingProvider="unknown")
     message = check("EVT-ONLINE-3", before, off).message
     assert "isOnlineMeeting False" in message and "joinUrl changed" in message and "onlineMeetingProvider changed" in message
+
+
+# --- robustness: whatever a wrong server answers, a check answers with an Outcome --------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["start", "end", "dateTime", "timeZone", "subject", "body", "content",
+                         "contentType", "attendees", "emailAddress", "address", "type", "location",
+                         "locations", "displayName", "recurrence", "pattern", "range",
+                         "onlineMeeting", "joinUrl", "isOnlineMeeting", "changeKey", "id"]),
+        inner, max_size=5),
+    max_leaves=12)
+_event = st.one_of(_json, st.builds(lambda base, extra: {**base, **(extra if isinstance(extra, dict) else {})},
+                                    st.just(corrected(2)), _json))
+
+SINGLE_PAYLOAD = ["EVT-CREATE-3", "EVT-TZ-2", "EVT-FMT-1", "EVT-FMT-2", "EVT-LOC-1", "EVT-REC-1",
+                  "EVT-ONLINE-2"]
+REQUEST_AND_EVENT = ["EVT-CREATE-2", "EVT-DEF-1", "EVT-DEF-2", "EVT-DEF-3", "EVT-DEF-4", "EVT-LOC-2",
+                     "EVT-REC-3"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(event=_event, other=_event)
+def test_checks_never_raise_on_arbitrary_payloads(event, other):
+    for inv_id in SINGLE_PAYLOAD:
+        assert isinstance(check(inv_id, event), type(check(inv_id, corrected(1))))
+    for inv_id in REQUEST_AND_EVENT:
+        check(inv_id, request(2), event)
+    check("EVT-TZ-1", event, "Pacific Standard Time")
+    check("EVT-TZ-3", event, other)
+    check("EVT-UPD-2", event, other)
+    check("EVT-UPD-3", event, other)
+    check("EVT-ONLINE-3", event, other)
+    check("EVT-TXN-2", "tid", event)
+    check("EVT-GOLD-2", event, doc(2), {})

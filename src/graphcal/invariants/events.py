@@ -79,7 +79,8 @@ def _not_an_event(event: Any, what: str = "the event") -> Outcome | None:
 def instant(event: Mapping[str, Any], key: str) -> datetime:
     """An event's ``start`` or ``end`` as a UTC instant (ValueError when unreadable)."""
     value = event.get(key)
-    if not isinstance(value, dict) or "dateTime" not in value or "timeZone" not in value:
+    if not isinstance(value, dict) or not isinstance(value.get("dateTime"), str) \
+            or not isinstance(value.get("timeZone"), str):
         raise ValueError(f"{key} is not a dateTimeTimeZone: {value!r}")
     return timezones.to_instant(value["dateTime"], value["timeZone"])
 
@@ -91,6 +92,15 @@ def _same_zone(a: str, b: str) -> bool:
         return timezones.zone(a).key == timezones.zone(b).key
     except timezones.UnknownTimeZone:
         return False
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one: a wrong payload reads as missing."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _cf(value: Any) -> Any:
@@ -107,9 +117,10 @@ def _body_text(body: Any) -> str | None:
 
 def _attendee_keys(attendees: Any) -> list[tuple[str, str]]:
     keys = []
-    for a in attendees or []:
-        address = ((a or {}).get("emailAddress") or {}).get("address")
-        keys.append((_cf(address), _cf(a.get("type"))))
+    for a in attendees if isinstance(attendees, list) else []:
+        a = a if isinstance(a, dict) else {}
+        email = a.get("emailAddress") if isinstance(a.get("emailAddress"), dict) else {}
+        keys.append((_cf(email.get("address")), _cf(a.get("type"))))
     return sorted(keys, key=lambda k: (str(k[0]), str(k[1])))
 
 
@@ -149,9 +160,9 @@ def echo_mismatches(request_body: Mapping[str, Any], event: Mapping[str, Any]) -
                 continue
             if got_at != wanted_at:
                 found.append((key, _when(request_body[key], wanted_at), _when(event[key], got_at)))
-    wanted_loc = (request_body.get("location") or {}).get("displayName")
+    wanted_loc = _obj(request_body.get("location")).get("displayName")
     if wanted_loc is not None:
-        got_loc = (event.get("location") or {}).get("displayName")
+        got_loc = _obj(event.get("location")).get("displayName")
         if got_loc != wanted_loc:
             found.append(("location", wanted_loc, got_loc))
     if "attendees" in request_body:
@@ -234,12 +245,12 @@ def organizer_is_creator(event: Any, organizer_address: str) -> Outcome:
     if (bad := _not_an_event(event)) is not None:
         return bad
     problems = []
-    got = ((event.get("organizer") or {}).get("emailAddress") or {}).get("address")
+    got = _obj(_obj(event.get("organizer")).get("emailAddress")).get("address")
     if _cf(got) != _cf(organizer_address):
         problems.append(f"organizer {got!r}, expected the creator {organizer_address!r}")
     if event.get("isOrganizer") is not True:
         problems.append(f"isOrganizer {event.get('isOrganizer')!r}, expected true")
-    response = (event.get("responseStatus") or {}).get("response")
+    response = _obj(event.get("responseStatus")).get("response")
     if response != "organizer":
         problems.append(f"responseStatus.response {response!r}, expected 'organizer'")
     return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
@@ -250,8 +261,8 @@ def organizer_is_creator(event: Any, organizer_address: str) -> Outcome:
 def _in_zone(event: Any, zone_name: str, what: str) -> Outcome:
     if (bad := _not_an_event(event)) is not None:
         return bad
-    wrong = {k: (event.get(k) or {}).get("timeZone") for k in ("start", "end")
-             if not _same_zone(str((event.get(k) or {}).get("timeZone")), zone_name)}
+    wrong = {k: _obj(event.get(k)).get("timeZone") for k in ("start", "end")
+             if not _same_zone(str(_obj(event.get(k)).get("timeZone")), zone_name)}
     if wrong:
         return Outcome.fail(f"start/end {what}: {wrong}", expected=zone_name, actual=wrong)
     return Outcome.ok()
@@ -318,8 +329,8 @@ def seven_fractional_digits(event: Any) -> Outcome:
     it as an example, not a rule, hence SHOULD."""
     if (bad := _not_an_event(event)) is not None:
         return bad
-    wrong = {k: (event.get(k) or {}).get("dateTime") for k in ("start", "end")
-             if not _SEVEN_DIGITS.match(str((event.get(k) or {}).get("dateTime")))}
+    wrong = {k: _obj(event.get(k)).get("dateTime") for k in ("start", "end")
+             if not _SEVEN_DIGITS.match(str(_obj(event.get(k)).get("dateTime")))}
     if wrong:
         return Outcome.fail(f"not yyyy-mm-ddThh:mm:ss.fffffff: {wrong}",
                             expected="2017-08-29T04:00:00.0000000", actual=wrong)
@@ -446,7 +457,7 @@ def transaction_id_immutable(original_transaction_id: str, event_after: Any) -> 
 # --- locations --------------------------------------------------------------------------------
 
 def _names(locations: Any) -> list[Any]:
-    return [(loc or {}).get("displayName") for loc in locations or []]
+    return [_obj(loc).get("displayName") for loc in _list(locations)]
 
 
 @invariant("EVT-LOC-1", "location and locations correspond",
@@ -458,7 +469,7 @@ def location_matches_locations(event: Any) -> Outcome:
     if (bad := _not_an_event(event)) is not None:
         return bad
     names = _names(event.get("locations"))
-    single = (event.get("location") or {}).get("displayName") or ""
+    single = _obj(event.get("location")).get("displayName") or ""
     if not names:
         return Outcome.ok() if not single else Outcome.fail(
             f"location {single!r} but locations is empty", actual=event.get("locations"))
@@ -480,8 +491,8 @@ def locations_echo_request(request_body: Mapping[str, Any], event: Any) -> Outco
     wanted = request_body.get("locations")
     if not wanted:
         return Outcome.ok("request sets no locations")
-    got = event.get("locations") or []
-    projected = [{k: (g or {}).get(k) for k in w} for w, g in zip(wanted, got)] + got[len(wanted):]
+    got = _list(event.get("locations"))
+    projected = [{k: _obj(g).get(k) for k in w} for w, g in zip(wanted, got)] + got[len(wanted):]
     diffs = differences(projected, wanted, allow_extra=False)
     if diffs:
         return Outcome.fail(f"locations differ from the request in {len(diffs)} place(s)", diff=render(diffs))
@@ -495,7 +506,7 @@ def location_update_replaces_locations(patch_body: Mapping[str, Any], event_afte
     and replaced by the new location value."""
     if (bad := _not_an_event(event_after, "the updated event")) is not None:
         return bad
-    new = (patch_body.get("location") or {}).get("displayName")
+    new = _obj(patch_body.get("location")).get("displayName")
     if new is None:
         raise ValueError("EVT-LOC-3 needs a PATCH body that sets location.displayName")
     names = _names(event_after.get("locations"))
@@ -535,8 +546,8 @@ def recurrence_preserved(request_body: Mapping[str, Any], event: Any) -> Outcome
     wanted = request_body.get("recurrence")
     if not isinstance(wanted, dict):
         raise ValueError("EVT-REC-2 needs a request body with a recurrence")
-    got = event.get("recurrence") or {}
-    projected = {part: {k: (got.get(part) or {}).get(k, "<missing>") for k in (wanted.get(part) or {})}
+    got = _obj(event.get("recurrence"))
+    projected = {part: {k: _obj(got.get(part)).get(k, "<missing>") for k in _obj(wanted.get(part))}
                  for part in wanted}
     diffs = differences(projected, wanted, allow_extra=False)
     if diffs:
@@ -553,16 +564,16 @@ def recurrence_defaults(request_body: Mapping[str, Any], event: Any) -> Outcome:
     as created)."""
     if (bad := _not_an_event(event)) is not None:
         return bad
-    wanted = request_body.get("recurrence") or {}
-    got = event.get("recurrence") or {}
+    wanted = _obj(request_body.get("recurrence"))
+    got = _obj(event.get("recurrence"))
     problems = []
-    w_pattern, g_pattern = wanted.get("pattern") or {}, got.get("pattern") or {}
+    w_pattern, g_pattern = _obj(wanted.get("pattern")), _obj(got.get("pattern"))
     if _cf(w_pattern.get("type")) == "weekly" and "firstDayOfWeek" not in w_pattern \
             and _cf(g_pattern.get("firstDayOfWeek")) != "sunday":
         problems.append(f"firstDayOfWeek {g_pattern.get('firstDayOfWeek')!r}, expected 'sunday'")
-    if "recurrenceTimeZone" not in (wanted.get("range") or {}):
-        zone_name = (request_body.get("start") or {}).get("timeZone")
-        got_zone = (got.get("range") or {}).get("recurrenceTimeZone")
+    if "recurrenceTimeZone" not in _obj(wanted.get("range")):
+        zone_name = _obj(request_body.get("start")).get("timeZone")
+        got_zone = _obj(got.get("range")).get("recurrenceTimeZone")
         if zone_name and not _same_zone(str(got_zone), zone_name):
             problems.append(f"recurrenceTimeZone {got_zone!r}, expected the event's zone {zone_name!r}")
     return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
@@ -585,7 +596,7 @@ def online_meeting_initialised(request_body: Mapping[str, Any], event: Any) -> O
     wanted_provider = request_body.get("onlineMeetingProvider")
     if wanted_provider and _cf(event.get("onlineMeetingProvider")) != _cf(wanted_provider):
         problems.append(f"onlineMeetingProvider {event.get('onlineMeetingProvider')!r}, requested {wanted_provider!r}")
-    join_url = (event.get("onlineMeeting") or {}).get("joinUrl")
+    join_url = _obj(event.get("onlineMeeting")).get("joinUrl")
     parts = urlsplit(join_url) if isinstance(join_url, str) else None
     if not parts or parts.scheme not in ("https", "http") or not parts.netloc:
         problems.append(f"onlineMeeting.joinUrl is {join_url!r}, expected an absolute URL")
@@ -620,8 +631,8 @@ def online_meeting_sticks(before: Any, after: Any) -> Outcome:
     problems = []
     if after.get("isOnlineMeeting") is not True:
         problems.append(f"isOnlineMeeting {after.get('isOnlineMeeting')!r} after the update")
-    url_before = (before.get("onlineMeeting") or {}).get("joinUrl")
-    url_after = (after.get("onlineMeeting") or {}).get("joinUrl")
+    url_before = _obj(before.get("onlineMeeting")).get("joinUrl")
+    url_after = _obj(after.get("onlineMeeting")).get("joinUrl")
     if url_after != url_before:
         problems.append(f"joinUrl changed from {url_before!r} to {url_after!r}")
     if _cf(after.get("onlineMeetingProvider")) != _cf(before.get("onlineMeetingProvider")):
@@ -722,7 +733,7 @@ def item_not_found_code(response: Any) -> Outcome:
     """Outlook resources answer a missing item with code ErrorItemNotFound; clients branch on it.
     The delete page shows no error example, hence SHOULD."""
     body = getattr(response, "body", None)
-    code = ((body or {}).get("error") or {}).get("code") if isinstance(body, dict) else None
+    code = _obj(_obj(body).get("error")).get("code")
     if code != "ErrorItemNotFound":
         return Outcome.fail(f"error code {code!r}", expected="ErrorItemNotFound", actual=code)
     return Outcome.ok()

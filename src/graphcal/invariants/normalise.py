@@ -135,7 +135,8 @@ def times_as_instants(payload: Any) -> Any:
     """
 
     def convert(d: dict[str, Any]) -> dict[str, Any] | str:
-        if not ({"dateTime", "timeZone"} <= set(d) <= {"dateTime", "timeZone", "@odata.type"}):
+        if not ({"dateTime", "timeZone"} <= set(d) <= {"dateTime", "timeZone", "@odata.type"}) \
+                or not isinstance(d["dateTime"], str) or not isinstance(d["timeZone"], str):
             return d
         try:
             return timezones.format_instant(timezones.to_instant(d["dateTime"], d["timeZone"]))
