@@ -131,3 +131,10 @@ def test_cli_serve_with_a_bad_seed_prints_one_line_and_exits_2(tmp_path) -> None
                        capture_output=True, text=True, timeout=30)
     assert r.returncode == 2
     assert r.stderr.startswith("graphcal: seed") and "Traceback" not in r.stderr
+
+
+def test_cli_serve_with_an_unknown_fault_exits_2() -> None:
+    r = subprocess.run([sys.executable, "-m", "graphcal.cli", "emulator", "serve", "--fault", "nope"],
+                       capture_output=True, text=True, timeout=30)
+    assert r.returncode == 2
+    assert "unknown fault switch(es) nope" in r.stderr and "Traceback" not in r.stderr

@@ -43,6 +43,9 @@ ROUTE_MODULES: list[str] = [
 def routes(extra: Iterable[BaseRoute] = ()) -> list[BaseRoute]:
     collected: list[BaseRoute] = [
         Route("/{tenant}/oauth2/v2.0/token", auth.token_endpoint, methods=["POST"]),
+        Route("/{tenant}/v2.0/.well-known/openid-configuration", auth.openid_configuration,
+              methods=["GET"]),
+        Route("/common/userrealm/{username}", auth.user_realm, methods=["GET"]),
     ]
     for name in ROUTE_MODULES:
         collected.extend(importlib.import_module(name).ROUTES)

@@ -101,6 +101,43 @@ async def token_endpoint(request: Request) -> Response:
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
+async def openid_configuration(request: Request) -> Response:
+    """OpenID discovery, which msal reads before it asks for a token.
+
+    msal insists on https for the authority and the token endpoint: point it at a made-up
+    https host and give it an ``http_client`` that sends those requests to the emulator with
+    ``X-Forwarded-Proto``/``X-Forwarded-Host`` naming the made-up host, as a proxy would; the
+    endpoints below are then spelled with that host (see test_emulator_msal.py).
+    """
+    tenant = request.path_params["tenant"]
+    if tenant.lower() not in request.app.state.tenant_aliases:
+        return _oauth_error(400, "invalid_tenant", 90002, f"Tenant '{tenant}' not found.")
+    proto = request.headers.get("x-forwarded-proto", request.url.scheme)
+    host = request.headers.get("x-forwarded-host", request.url.netloc)
+    root = f"{proto}://{host}/{request.app.state.store.tenant}"
+    return JSONResponse({
+        "token_endpoint": f"{root}/oauth2/v2.0/token",
+        "authorization_endpoint": f"{root}/oauth2/v2.0/authorize",
+        "device_authorization_endpoint": f"{root}/oauth2/v2.0/devicecode",
+        "issuer": f"{root}/v2.0",
+        "token_endpoint_auth_methods_supported": ["client_secret_post"],
+        "grant_types_supported": ["password", "client_credentials"],
+        "response_types_supported": ["code"],
+        "scopes_supported": ["openid", "profile", "offline_access"],
+        "tenant_region_scope": "NA",
+    })
+
+
+async def user_realm(request: Request) -> Response:
+    """Home realm discovery msal does before a password grant: every seeded user is Managed."""
+    username = request.path_params["username"]
+    user = request.app.state.store.user(username)
+    domain = username.rpartition("@")[2]
+    return JSONResponse({"ver": "1.0", "account_type": "Managed" if user else "Unknown",
+                         "domain_name": domain, "cloud_instance_name": "microsoftonline.com",
+                         "cloud_audience_urn": "urn:federation:MicrosoftOnline"})
+
+
 def authenticate(request: Request) -> Principal:
     """The principal behind the request's Bearer token; 401 InvalidAuthenticationToken if none."""
     header = request.headers.get("authorization", "")
