@@ -119,7 +119,7 @@ def parse_local(value: str) -> datetime:
 
 def to_instant(date_time: str | datetime, zone_name: str) -> datetime:
     """A Graph (dateTime, timeZone) pair as an aware UTC instant."""
-    dt = parse_local(date_time) if isinstance(date_time, str) else date_time
+    dt = date_time if isinstance(date_time, datetime) else parse_local(date_time)
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=zone(zone_name))
     return dt.astimezone(timezone.utc)

@@ -59,3 +59,8 @@ def test_parse_local_rejects_non_datetimes(bad):
 
 def test_parse_local_keeps_microseconds_from_seven_digits():
     assert timezones.parse_local("2017-04-15T03:00:50.7579581").microsecond == 757958
+
+
+def test_to_instant_of_a_missing_datetime_is_a_value_error():
+    with pytest.raises(ValueError, match="must be a string"):
+        timezones.to_instant(None, "UTC")
