@@ -1,0 +1,440 @@
+"""REC-* invariants: recurring series as instances and calendarView expand them.
+
+The yardstick for *which* occurrences a series has is the independent oracle
+(``graphcal.recurrence``), never a list typed by hand. Severity follows the source: MUST where the
+Graph documentation states the claim (the recurring-events concept page, the event resource,
+list instances, calendarView, update event); SHOULD where the oracle's answer rests on a non-Graph
+source: month-end clamping of ``dayOfMonth`` (EWS DayOfMonth), and the golden comparison.
+
+Wall-clock across DST (REC-EXP-2) is MUST: the docs make ``recurrenceTimeZone`` the zone the
+pattern and its dates are written in ("every Monday at noon" in Pacific time), and a series
+that drifts an hour twice a year is the reported defect of UTC-anchored series (GRAPH-FACTS);
+the rule that the wall-clock time stays is MS-OXOCAL's. Series whose start falls in a DST gap
+are not MUST-checked (Graph documents nothing about them).
+
+Inputs are payloads as the target returned them: ``listed`` is a list of event objects from
+``/instances`` or ``/calendarView``; ``master`` is the series master (its ``recurrence``,
+``start``, ``end``, ``id``); windows are the request's startDateTime/endDateTime (strings
+without an offset are UTC, as calendarView documents, or aware datetimes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timezone
+from typing import Any
+
+from graphcal import recurrence, timezones
+from graphcal.invariants.diffing import differences, render
+from graphcal.invariants.events import header, instant
+from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
+
+FEATURE = "recurrence"
+RECUR = "concepts/outlook-schedule-recurring-events.md"
+EVENT = "api-reference/v1.0/resources/event.md#properties"
+INSTANCES = "api-reference/v1.0/api/event-list-instances.md"
+VIEW = "api-reference/v1.0/api/user-list-calendarview.md"
+UPDATE = "api-reference/v1.0/api/event-update.md"
+MEMBER_TYPES = ("occurrence", "exception")
+_OID = re.compile(r"^OID\.(?P<master>.+)\.(?P<date>\d{4}-\d{2}-\d{2})$")
+MAX_SHOWN = 6
+
+
+# --- readers ----------------------------------------------------------------------------------
+
+def as_instant(value: str | datetime) -> datetime:
+    """A window bound: an aware datetime, or an ISO string (no offset: UTC)."""
+    dt = timezones.parse_local(value) if isinstance(value, str) else value
+    return dt.replace(tzinfo=timezone.utc) if dt.tzinfo is None else dt.astimezone(timezone.utc)
+
+
+def zone_of(master: Mapping[str, Any]) -> str:
+    return recurrence.recurrence_zone_name(master["recurrence"], master["start"])
+
+
+def members(listed: Iterable[Any], master_id: str) -> list[dict[str, Any]]:
+    """The listed events that belong to the series (by seriesMasterId)."""
+    return [e for e in listed if isinstance(e, dict) and e.get("seriesMasterId") == master_id]
+
+
+def occurrence_date(event: Mapping[str, Any], zone_name: str) -> date | None:
+    """The occurrence's series date: from occurrenceId, else originalStart in the zone."""
+    match = _OID.match(str(event.get("occurrenceId") or ""))
+    if match:
+        return date.fromisoformat(match["date"])
+    original = event.get("originalStart")
+    if isinstance(original, str):
+        return timezones.to_local(as_instant(original), zone_name).date()
+    return None
+
+
+def _expected(master: Mapping[str, Any], window: tuple[Any, Any]) -> list[recurrence.Occurrence]:
+    return recurrence.occurrences(master["recurrence"], master["start"], master["end"],
+                                  as_instant(window[0]), as_instant(window[1]))
+
+
+def _cancelled_dates(cancelled: Iterable[Any], zone_name: str) -> set[date]:
+    """Dates of cancelled occurrences given as occurrenceIds, dates or instance payloads."""
+    out: set[date] = set()
+    for item in cancelled:
+        if isinstance(item, date):
+            out.add(item)
+        elif isinstance(item, str) and _OID.match(item):
+            out.add(date.fromisoformat(_OID.match(item)["date"]))  # type: ignore[index]
+        elif isinstance(item, Mapping):
+            day = occurrence_date(item, zone_name) or timezones.to_local(
+                instant(item, "start"), zone_name).date()
+            out.add(day)
+    return out
+
+
+def _show(dt: datetime, zone_name: str) -> str:
+    return f"{timezones.to_local(dt, zone_name):%Y-%m-%d %H:%M} {zone_name} ({dt:%Y-%m-%dT%H:%MZ})"
+
+
+def _set_outcome(missing: list[str], extra: list[str], what: str) -> Outcome:
+    if not missing and not extra:
+        return Outcome.ok()
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} missing: " + "; ".join(missing[:MAX_SHOWN]))
+    if extra:
+        parts.append(f"{len(extra)} unexpected: " + "; ".join(extra[:MAX_SHOWN]))
+    return Outcome.fail(f"{what}: " + " | ".join(parts), expected=missing, actual=extra)
+
+
+# --- expansion against the oracle ---------------------------------------------------------------
+
+def _compare_with_oracle(listed: Any, master: Any, window_start: Any, window_end: Any,
+                         cancelled: Iterable[Any], *, wall_clock: bool) -> Outcome:
+    if not isinstance(listed, list) or not isinstance(master, dict):
+        return Outcome.fail("needs the listed events (a list) and the series master (an object)",
+                            actual=[type(listed).__name__, type(master).__name__])
+    zone_name = zone_of(master)
+    mine = members(listed, master.get("id"))
+    exception_dates = {occurrence_date(e, zone_name) for e in mine if e.get("type") == "exception"}
+    skip = exception_dates | _cancelled_dates(cancelled, zone_name)
+    expected = [o for o in _expected(master, (window_start, window_end))
+                if o.occurrence_date not in skip]
+    got = [e for e in mine if e.get("type") != "exception"]
+    if wall_clock:
+        want = {(o.local_start, o.local_start + (o.end - o.start)): o for o in expected}
+        have = {}
+        for e in got:
+            ls = timezones.to_local(instant(e, "start"), zone_name)
+            le = timezones.to_local(instant(e, "end"), zone_name)
+            have[(ls, le)] = e
+        fmt = lambda k: f"{k[0]:%Y-%m-%d %H:%M}-{k[1]:%H:%M} {zone_name}"  # noqa: E731
+        return _set_outcome([fmt(k) for k in sorted(set(want) - set(have))],
+                            [fmt(k) for k in sorted(set(have) - set(want))],
+                            f"occurrences as wall-clock times in {zone_name} differ from the oracle")
+    want_i = {(o.start, o.end) for o in expected}
+    have_i = {(instant(e, "start"), instant(e, "end")) for e in got}
+    return _set_outcome([_show(s, zone_name) for s, _ in sorted(want_i - have_i)],
+                        [_show(s, zone_name) for s, _ in sorted(have_i - want_i)],
+                        "occurrences (instants) differ from the oracle's")
+
+
+@invariant("REC-EXP-1", "instances/calendarView hold exactly the series' occurrences in the window (instants)",
+           source=f"{RECUR}#recurrence-patterns; {INSTANCES}", feature=FEATURE, severity=MUST)
+def occurrences_match_oracle(listed: Any, master: Any, window_start: Any, window_end: Any,
+                             cancelled: Iterable[Any] = ()) -> Outcome:
+    """The occurrences of the master listed for [start, end) are, as start/end instants, the
+    ones the independent oracle computes from the master's recurrence, start and end; exceptions
+    stand in for their occurrence date and cancelled dates are left out. Patterns and ranges as
+    the concept page defines them (first occurrence on/after startDate that fits, endDate
+    inclusive, numbered counts from the first occurrence)."""
+    return _compare_with_oracle(listed, master, window_start, window_end, cancelled,
+                                wall_clock=False)
+
+
+@invariant("REC-EXP-2", "Occurrences keep the series' wall-clock time in recurrenceTimeZone (across DST)",
+           source="api-reference/v1.0/resources/recurrencerange.md#properties; MS-OXOCAL 2.2.1.44.1",
+           feature=FEATURE, severity=MUST)
+def wall_clock_matches_oracle(listed: Any, master: Any, window_start: Any, window_end: Any,
+                              cancelled: Iterable[Any] = ()) -> Outcome:
+    """Each listed occurrence, read in the recurrence zone, starts and ends at the wall-clock
+    times the oracle gives: a noon meeting stays at noon after a DST change (a series expanded
+    in UTC drifts an hour, GRAPH-FACTS Time zones)."""
+    return _compare_with_oracle(listed, master, window_start, window_end, cancelled,
+                                wall_clock=True)
+
+
+@invariant("REC-EXP-3", "dayOfMonth past a month's end falls on its last day (29-31, Feb 29 yearly)",
+           source="learn.microsoft.com/exchange/client-developer/web-service-reference/dayofmonth",
+           feature=FEATURE, severity=SHOULD)
+def month_end_matches_oracle(listed: Any, master: Any, window_start: Any, window_end: Any,
+                             cancelled: Iterable[Any] = ()) -> Outcome:
+    """Like REC-EXP-1, for absolute patterns with dayOfMonth > 28. Graph does not say what
+    happens in shorter months; EWS (the same Exchange store) says the last day of the month is
+    assumed, so this is SHOULD."""
+    return _compare_with_oracle(listed, master, window_start, window_end, cancelled,
+                                wall_clock=False)
+
+
+# --- the shape of each instance -------------------------------------------------------------------
+
+@invariant("REC-SHAPE-1", "Every instance is an occurrence or exception of the master, recurrence null",
+           source=f"{EVENT}; {INSTANCES}", feature=FEATURE, severity=MUST)
+def instance_shape(instances: Any, master: Any) -> Outcome:
+    """/instances of a series master returns its occurrences and exceptions: each has type
+    occurrence or exception (never the seriesMaster itself), seriesMasterId = the master's id,
+    and recurrence null (when the property is returned)."""
+    if not isinstance(instances, list) or not isinstance(master, dict):
+        return Outcome.fail("needs the instances (a list) and the series master (an object)")
+    problems = []
+    for i, e in enumerate(instances):
+        where = f"[{i}] {e.get('start', {}).get('dateTime', '?') if isinstance(e, dict) else e!r}"
+        if not isinstance(e, dict):
+            problems.append(f"{where}: not an event object")
+            continue
+        if e.get("id") == master.get("id") or e.get("type") == "seriesMaster":
+            problems.append(f"{where}: the series master itself is listed")
+            continue
+        if e.get("type") not in MEMBER_TYPES:
+            problems.append(f"{where}: type {e.get('type')!r}, expected occurrence or exception")
+        if e.get("seriesMasterId") != master.get("id"):
+            problems.append(f"{where}: seriesMasterId {e.get('seriesMasterId')!r}, expected the master's id")
+        if "recurrence" in e and e["recurrence"] is not None:
+            problems.append(f"{where}: recurrence is not null")
+    if problems:
+        return Outcome.fail(f"{len(problems)} instance(s) of the wrong shape: "
+                            + "; ".join(problems[:MAX_SHOWN]), actual=problems)
+    return Outcome.ok()
+
+
+@invariant("REC-SHAPE-2", "occurrenceId is OID.{seriesMasterId}.{start date in recurrenceTimeZone}",
+           source=f"{EVENT} (occurrenceId)", feature=FEATURE, severity=MUST)
+def occurrence_id_format(instances: Any, master: Any) -> Outcome:
+    """The event resource: occurrenceId has the form OID.{seriesMasterId}.{occurrence start
+    date}, the date in the range's recurrenceTimeZone. For an occurrence the date is its start's
+    local date; for an exception (which may have moved) the date of its originalStart."""
+    if not isinstance(instances, list) or not isinstance(master, dict):
+        return Outcome.fail("needs the instances (a list) and the series master (an object)")
+    zone_name = zone_of(master)
+    problems = []
+    for e in members(instances, master.get("id")):
+        oid = e.get("occurrenceId")
+        match = _OID.match(str(oid or ""))
+        if match is None:
+            problems.append(f"occurrenceId {oid!r} is not OID.{{masterId}}.{{yyyy-mm-dd}}")
+            continue
+        if match["master"] != master.get("id"):
+            problems.append(f"{oid}: names another master")
+        basis = instant(e, "start") if e.get("type") == "occurrence" else (
+            as_instant(e["originalStart"]) if isinstance(e.get("originalStart"), str) else None)
+        if basis is not None:
+            local = timezones.to_local(basis, zone_name).date().isoformat()
+            if match["date"] != local:
+                problems.append(f"{oid}: date {match['date']}, but the occurrence starts on "
+                                f"{local} in {zone_name} ({basis:%Y-%m-%dT%H:%MZ})")
+    if problems:
+        return Outcome.fail(f"{len(problems)} wrong occurrenceId(s): " + "; ".join(problems[:MAX_SHOWN]),
+                            actual=problems)
+    return Outcome.ok()
+
+
+@invariant("REC-LIST-1", "/events lists series masters and single instances, never occurrences",
+           source="api-reference/v1.0/api/user-list-events.md", feature=FEATURE, severity=MUST)
+def events_list_masters_only(listed: Any, master_ids: Iterable[str]) -> Outcome:
+    """List events returns single instances and series masters; occurrences and exceptions come
+    only from calendarView and instances. Each given master appears, as a seriesMaster."""
+    if not isinstance(listed, list):
+        return Outcome.fail("needs the listed events (a list)")
+    wrong = [f"{e.get('subject')!r} type {e.get('type')!r}" for e in listed
+             if isinstance(e, dict) and e.get("type") not in ("seriesMaster", "singleInstance")]
+    by_id = {e.get("id"): e for e in listed if isinstance(e, dict)}
+    absent = [m for m in master_ids if by_id.get(m, {}).get("type") != "seriesMaster"]
+    if wrong or absent:
+        return Outcome.fail(f"/events lists {len(wrong)} event(s) that are not masters or single "
+                            f"instances ({'; '.join(wrong[:MAX_SHOWN])}); {len(absent)} master(s) "
+                            f"missing or not seriesMaster", actual={"wrong": wrong, "absent": absent})
+    return Outcome.ok()
+
+
+# --- exceptions -----------------------------------------------------------------------------------
+
+@invariant("REC-EXC-1", "An updated occurrence becomes an exception of the same series with the change",
+           source=f"{EVENT} (type, seriesMasterId); {UPDATE}", feature=FEATURE, severity=MUST)
+def exception_after_update(event: Any, occurrence: Any, master_id: str,
+                           patch: Mapping[str, Any]) -> Outcome:
+    """PATCH of an occurrence answers the event with type exception, the same id, the master's
+    seriesMasterId, and the patched subject/start/end."""
+    if not isinstance(event, dict) or "error" in event:
+        return Outcome.fail("the update did not answer an event object", actual=event)
+    problems = []
+    if event.get("type") != "exception":
+        problems.append(f"type {event.get('type')!r}, expected 'exception'")
+    if event.get("seriesMasterId") != master_id:
+        problems.append(f"seriesMasterId {event.get('seriesMasterId')!r}, expected the master's id")
+    if isinstance(occurrence, dict) and event.get("id") != occurrence.get("id"):
+        problems.append("the id changed")
+    if "subject" in patch and event.get("subject") != patch["subject"]:
+        problems.append(f"subject {event.get('subject')!r}, expected {patch['subject']!r}")
+    for key in ("start", "end"):
+        if key in patch and instant(event, key) != instant(patch, key):
+            problems.append(f"{key} {instant(event, key):%Y-%m-%dT%H:%MZ}, expected "
+                            f"{instant(patch, key):%Y-%m-%dT%H:%MZ}")
+    if problems:
+        return Outcome.fail("; ".join(problems), actual=event)
+    return Outcome.ok()
+
+
+@invariant("REC-EXC-2", "An exception stays in the series: instances list it, at its new time",
+           source=f"{INSTANCES}; {VIEW}", feature=FEATURE, severity=MUST)
+def exception_listed(listed: Any, exception: Any, master_id: str) -> Outcome:
+    """instances and calendarView return the series' occurrences *and exceptions*: the edited
+    occurrence is listed once, type exception, seriesMasterId the master, its new start/end."""
+    if not isinstance(listed, list) or not isinstance(exception, dict):
+        return Outcome.fail("needs the listed events and the exception")
+    found = [e for e in listed if isinstance(e, dict) and e.get("id") == exception.get("id")]
+    if len(found) != 1:
+        return Outcome.fail(f"the exception is listed {len(found)} times, expected once")
+    e = found[0]
+    problems = []
+    if e.get("type") != "exception":
+        problems.append(f"type {e.get('type')!r}")
+    if e.get("seriesMasterId") != master_id:
+        problems.append(f"seriesMasterId {e.get('seriesMasterId')!r}")
+    if (instant(e, "start"), instant(e, "end")) != (instant(exception, "start"), instant(exception, "end")):
+        problems.append("listed at another time than the exception's")
+    return Outcome.fail("; ".join(problems), actual=e) if problems else Outcome.ok()
+
+
+@invariant("REC-EXC-3", "The master's exceptionOccurrences ($expand) lists its exceptions",
+           source=f"{EVENT} (exceptionOccurrences)", feature=FEATURE, severity=MUST)
+def exception_occurrences(master: Any, exception_ids: Iterable[str]) -> Outcome:
+    """The event resource: exceptionOccurrences, returned on $select/$expand of a GET of the
+    series master, holds the series' exceptions (and no cancelled occurrences)."""
+    if not isinstance(master, dict) or not isinstance(master.get("exceptionOccurrences"), list):
+        return Outcome.fail("the master has no exceptionOccurrences list", actual=master)
+    listed = {e.get("id") if isinstance(e, dict) else e for e in master["exceptionOccurrences"]}
+    wanted = set(exception_ids)
+    if listed != wanted:
+        return Outcome.fail(f"exceptionOccurrences: {len(wanted - listed)} missing, "
+                            f"{len(listed - wanted)} unexpected",
+                            expected=sorted(wanted), actual=sorted(x for x in listed if x))
+    return Outcome.ok()
+
+
+@invariant("REC-EXC-4", "Moving an occurrence onto an adjacent occurrence's day is 400 ErrorOccurrenceCrossingBoundary",
+           source=f"{UPDATE}#response", feature=FEATURE, severity=MUST)
+def crossing_boundary_rejected(response: Any) -> Outcome:
+    """Update event: an occurrence cannot be moved to or before the day of the previous
+    occurrence, nor to or after the day of the next; the answer is 400 with code
+    ErrorOccurrenceCrossingBoundary."""
+    return _error_outcome(response, code="ErrorOccurrenceCrossingBoundary")
+
+
+# --- cancellations --------------------------------------------------------------------------------
+
+@invariant("REC-CAN-1", "A deleted occurrence is gone from instances and calendarView",
+           source=f"{EVENT} (instances); {VIEW}", feature=FEATURE, severity=MUST)
+def cancelled_not_listed(listed: Any, cancelled: Iterable[Mapping[str, Any]]) -> Outcome:
+    """The event resource: instances does not include occurrences cancelled from the series
+    (calendarView likewise); a deleted occurrence is listed neither by id nor by occurrenceId."""
+    if not isinstance(listed, list):
+        return Outcome.fail("needs the listed events (a list)")
+    ids = {c.get("id") for c in cancelled} | {c.get("occurrenceId") for c in cancelled}
+    ids.discard(None)
+    still = [e.get("occurrenceId") or e.get("id") for e in listed
+             if isinstance(e, dict) and ({e.get("id"), e.get("occurrenceId")} & ids)]
+    if still:
+        return Outcome.fail(f"{len(still)} cancelled occurrence(s) still listed", actual=still)
+    return Outcome.ok()
+
+
+@invariant("REC-CAN-2", "The master's cancelledOccurrences ($select) holds each cancelled occurrenceId",
+           source=f"{EVENT} (cancelledOccurrences)", feature=FEATURE, severity=MUST)
+def cancelled_occurrences(master: Any, cancelled: Iterable[Mapping[str, Any]],
+                          master_id: str | None = None) -> Outcome:
+    """The event resource: cancelledOccurrences, returned on $select of a GET of the series
+    master, holds the occurrenceId values of its cancelled instances. A cancelled instance is
+    identified by its occurrenceId, else by OID.{masterId}.{its start date in the zone}."""
+    if not isinstance(master, dict) or not isinstance(master.get("cancelledOccurrences"), list):
+        return Outcome.fail("the master has no cancelledOccurrences list", actual=master)
+    mid = master_id or master.get("id")
+    zone_name = zone_of(master) if isinstance(master.get("recurrence"), dict) else "UTC"
+    wanted = set()
+    for c in cancelled:
+        oid = c.get("occurrenceId")
+        if not oid:
+            day = timezones.to_local(instant(c, "start"), zone_name).date()
+            oid = f"OID.{mid}.{day.isoformat()}"
+        wanted.add(oid)
+    missing = sorted(wanted - set(master["cancelledOccurrences"]))
+    if missing:
+        return Outcome.fail(f"{len(missing)} cancelled occurrence(s) not in cancelledOccurrences",
+                            expected=sorted(wanted), actual=master["cancelledOccurrences"])
+    return Outcome.ok()
+
+
+# --- invalid recurrences --------------------------------------------------------------------------
+
+def _error_outcome(response: Any, *, code: str | None = None) -> Outcome:
+    status = getattr(response, "status", None)
+    body = getattr(response, "body", None)
+    error = body.get("error") if isinstance(body, dict) else None
+    problems = []
+    if status != 400:
+        problems.append(f"status {status}, expected 400")
+    if not isinstance(error, dict) or not error.get("code") or not error.get("message"):
+        problems.append("no Graph error body {error: {code, message}}")
+    elif code is not None and error.get("code") != code:
+        problems.append(f"error code {error.get('code')!r}, expected {code!r}")
+    if problems:
+        return Outcome.fail("; ".join(problems), actual={"status": status, "body": body,
+                                                         "content-type": header(response, "content-type")})
+    return Outcome.ok()
+
+
+@invariant("REC-INVALID-1", "An invalid recurrence is rejected with 400 and a Graph error body",
+           source=f"{RECUR}#recurrence-patterns", feature=FEATURE, severity=MUST)
+def invalid_recurrence_rejected(response: Any) -> Outcome:
+    """The concept page makes interval, daysOfWeek (weekly, relative), dayOfMonth, month,
+    startDate, endDate (after startDate) and a positive numberOfOccurrences required ("even an
+    ignored field is validated"); a create or update that breaks one gets 400 with an error
+    object (code and message), never a series."""
+    return _error_outcome(response)
+
+
+# --- the documented instances response ----------------------------------------------------------
+
+@invariant("REC-GOLD-1", "Each occurrence has the documented shape of an instance (list instances example)",
+           source=f"{INSTANCES}#example", feature=FEATURE, severity=SHOULD)
+def documented_instance_shape(instances: Any, golden: Any) -> Outcome:
+    """Each listed occurrence (with the documented $select) compared with the documented
+    occurrence of the list-instances example after normalisation (ids, etags masked; times as
+    instants are masked too: another series' times). What stays compared: the key set, type,
+    recurrence null, the dateTimeTimeZone shape."""
+    if getattr(golden, "name", None) != "recurrence/event-list-instances":
+        raise ValueError("REC-GOLD-1 compares with golden 'recurrence/event-list-instances'")
+    documented = next(e for e in golden.payload["value"] if e.get("type") == "occurrence")
+    shape = _times_masked(documented)
+    problems = []
+    for e in instances if isinstance(instances, list) else []:
+        if isinstance(e, dict) and e.get("type") == "occurrence":
+            diffs = differences(_times_masked(e), shape, allow_extra=False,
+                                exclude=("subject", "bodyPreview"))
+            if diffs:
+                problems.append(render(diffs))
+    if not isinstance(instances, list) or not any(
+            isinstance(e, dict) and e.get("type") == "occurrence" for e in instances):
+        return Outcome.fail("no occurrence to compare with the documented one", actual=instances)
+    if problems:
+        return Outcome.fail(f"{len(problems)} occurrence(s) differ from the documented shape",
+                            diff=problems[0])
+    return Outcome.ok()
+
+
+def _times_masked(event: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(event)
+    for key in ("start", "end"):
+        value = out.get(key)
+        if isinstance(value, dict):
+            text = str(value.get("dateTime", ""))
+            out[key] = {"dateTime": "<7 digits>" if re.fullmatch(
+                r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}", text) else text,
+                "timeZone": value.get("timeZone")}
+    return out
