@@ -114,7 +114,7 @@ class Step:
         """Run a catalog invariant on payloads; record its verdict with evidence. Never raises."""
         load_catalog()
         inv = CATALOG.get(invariant_id)
-        evidence = self._last_exchange()
+        evidence = self._evidence_for([*args, *kwargs.values()])
         if inv is None:
             outcome = Outcome.fail(f"unknown invariant id {invariant_id}; `graphcal invariants` lists them")
             self._record(invariant_id, outcome, evidence, error=True)
@@ -162,6 +162,14 @@ class Step:
             invariant_id, verdict, scrub(outcome.message), scrub(_jsonable(outcome.expected)),
             scrub(_jsonable(outcome.actual)), scrub(outcome.diff) if outcome.diff else None,
             exchange, quirk))
+
+    def _evidence_for(self, args: list[Any]) -> int | None:
+        """The exchange a check is about: a response among its arguments, else the one named
+        with ``response()``, else the step's last."""
+        for arg in args:
+            if isinstance(arg, GraphResponse):
+                return self._exchange_index(arg)
+        return self.result.primary if self.result.primary is not None else self._last_exchange()
 
     def _last_exchange(self) -> int | None:
         return len(self.result.exchanges) - 1 if self.result.exchanges else None

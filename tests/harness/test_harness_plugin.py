@@ -4,68 +4,19 @@ offline with the same verdicts, and one clear line for each thing a user can get
 from __future__ import annotations
 
 import json
-import textwrap
 import socket
 from pathlib import Path
 
 import pytest
 
-from harness_servers import (
-    Html404ForGraph, IgnoresPreferTimezone, emulator_app, persona_config, run_pytest, serve,
+from harness_support import (
+    SCENARIO, Html404ForGraph, IgnoresPreferTimezone, Project, emulator_app, persona_config, serve,
 )
-
-
-SCENARIO = '''
-import uuid
-import pytest
-from graphcal.client import eventually, prefer_timezone
-
-PST = "Pacific Standard Time"
-
-@pytest.mark.scenario(feature="events", invariants=["SCHEMA-1", "EVT-CREATE-1", "EVT-TZ-1"])
-def test_create(graph):
-    organizer = graph.persona("organizer")
-    subject = graph.anchor("subject", lambda: "harness " + uuid.uuid4().hex[:8])
-    body = {"subject": subject,
-            "start": {"dateTime": "2026-12-01T10:00:00", "timeZone": PST},
-            "end": {"dateTime": "2026-12-01T11:00:00", "timeZone": PST},
-            "attendees": [{"emailAddress": graph.user("attendee").email_address(), "type": "required"}]}
-    with graph.step("1: the organizer creates the event", source="harness") as s:
-        r = organizer.post("/me/events", json=body, headers=prefer_timezone(PST))
-        s.response(r, schema="event")
-        s.check("EVT-CREATE-1", r)
-        event = s.require(r.body if r.status == 201 else None, "the created event")
-        s.check("EVT-TZ-1", event, PST)
-    with graph.step("2: the organizer finds it in the list") as s:
-        found = eventually(lambda: [e for page in organizer.pages("/me/events", params={"$top": 1})
-                                    for e in (page.body or {}).get("value", [])
-                                    if e["id"] == event["id"]], deadline_s=5)
-        s.require(found, "the event in the organizer's list")
-'''
-
-
-class Project:
-    """A throw-away project with one scenario; ``run`` runs pytest in it."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def run(self, *args: str):
-        return run_pytest(self.path, *args)
-
-    def write(self, name: str, text: str) -> Path:
-        path = self.path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
-    p = Project(tmp_path / "project")
-    p.write("pyproject.toml", "[tool.pytest.ini_options]\n")
-    p.write("suites/events/test_scenario.py", SCENARIO)
-    return p
+    return Project.with_scenario(tmp_path / "project")
 
 
 def verdicts(report_dir: Path) -> dict[tuple[str, str], str]:

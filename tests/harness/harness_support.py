@@ -1,5 +1,6 @@
-"""Servers for the harness tests: any ASGI app on a free loopback port, deliberately wrong
-variants of the emulator, and persona config files that point a url: target at them."""
+"""Support for the harness tests: any ASGI app on a free loopback port, deliberately wrong
+variants of the emulator, persona config files that point a url: target at them, and
+throw-away projects run by pytest in a subprocess."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 from contextlib import contextmanager
@@ -168,3 +170,54 @@ def run_pytest(project: Path, *args: str, timeout_s: float = 240) -> PytestRun:
                           env={**os.environ, "PYTEST_ADDOPTS": "", "COLUMNS": "200"})
     return PytestRun(done.returncode, done.stdout, done.stderr)
 
+
+SCENARIO = '''
+import uuid
+import pytest
+from graphcal.client import eventually, prefer_timezone
+
+PST = "Pacific Standard Time"
+
+@pytest.mark.scenario(feature="events", invariants=["SCHEMA-1", "EVT-CREATE-1", "EVT-TZ-1"])
+def test_create(graph):
+    organizer = graph.persona("organizer")
+    subject = graph.anchor("subject", lambda: "harness " + uuid.uuid4().hex[:8])
+    body = {"subject": subject,
+            "start": {"dateTime": "2026-12-01T10:00:00", "timeZone": PST},
+            "end": {"dateTime": "2026-12-01T11:00:00", "timeZone": PST},
+            "attendees": [{"emailAddress": graph.user("attendee").email_address(), "type": "required"}]}
+    with graph.step("1: the organizer creates the event", source="harness") as s:
+        r = organizer.post("/me/events", json=body, headers=prefer_timezone(PST))
+        s.response(r, schema="event")
+        s.check("EVT-CREATE-1", r)
+        event = s.require(r.body if r.status == 201 else None, "the created event")
+        s.check("EVT-TZ-1", event, PST)
+    with graph.step("2: the organizer finds it in the list") as s:
+        found = eventually(lambda: [e for page in organizer.pages("/me/events", params={"$top": 1})
+                                    for e in (page.body or {}).get("value", [])
+                                    if e["id"] == event["id"]], deadline_s=5)
+        s.require(found, "the event in the organizer's list")
+'''
+
+
+class Project:
+    """A throw-away project with one scenario; ``run`` runs pytest in it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def with_scenario(cls, path: Path) -> "Project":
+        project = cls(path)
+        project.write("pyproject.toml", "[tool.pytest.ini_options]\n")
+        project.write("suites/events/test_scenario.py", SCENARIO)
+        return project
+
+    def run(self, *args: str) -> PytestRun:
+        return run_pytest(self.path, *args)
+
+    def write(self, name: str, text: str) -> Path:
+        path = self.path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
