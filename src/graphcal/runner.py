@@ -34,7 +34,9 @@ def run_command(target: str, persona_config: str | None, report_dir: str,
     check_options(spec, record_mode=record_mode, persona_config=persona_config)
     suites = find_suites()
     extra = [a for a in pytest_args if a != "--"]
-    args = [str(suites), f"--rootdir={suites.parent}", f"--target={target}",
+    # paths among the extra arguments (`graphcal run -- suites/events`) narrow the run
+    narrowed = any(not a.startswith("-") and Path(a.split("::")[0]).exists() for a in extra)
+    args = [*([] if narrowed else [str(suites)]), f"--rootdir={suites.parent}", f"--target={target}",
             f"--report-dir={report_dir}", "-p", "no:cacheprovider", "-q",
             # graphcal is imported already (this very module): nothing to rewrite, no warning
             "-W", "ignore::pytest.PytestAssertRewriteWarning", *extra]
