@@ -119,7 +119,8 @@ def _compare_with_oracle(listed: Any, master: Any, window_start: Any, window_end
                 if o.occurrence_date not in skip]
     got = [e for e in mine if e.get("type") != "exception"]
     if wall_clock:
-        want = {(o.local_start, o.local_start + (o.end - o.start)): o for o in expected}
+        want = {(timezones.to_local(o.start, zone_name), timezones.to_local(o.end, zone_name)): o
+                for o in expected}
         have = {}
         for e in got:
             ls = timezones.to_local(instant(e, "start"), zone_name)

@@ -1,0 +1,157 @@
+"""Each recurrence fault switch makes the REC invariant that guards its claim fail, by id.
+
+For every fault: the same requests against a correct emulator pass the check (control), and
+against an emulator with the fault on the named invariant fails.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import pytest
+
+from graphcal.emulator.faults import FAULTS
+from graphcal.emulator.server import EmulatorServer
+from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
+
+sys.path.insert(0, str(Path(__file__).parent))
+from recurrence_emulator_http import Mailbox  # noqa: E402
+
+load_catalog()
+PST = "Pacific Standard Time"
+
+
+def weekly_noon_pacific() -> dict[str, Any]:
+    """Seed 001's weekly example: Mondays at noon Pacific, Sep 4 - Dec 31 2017 (DST ends Nov 5)."""
+    return {"subject": "Lunch",
+            "start": {"dateTime": "2017-09-04T12:00:00", "timeZone": PST},
+            "end": {"dateTime": "2017-09-04T14:00:00", "timeZone": PST},
+            "recurrence": {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["Monday"]},
+                           "range": {"type": "endDate", "startDate": "2017-09-04",
+                                     "endDate": "2017-12-31"}}}
+
+
+WHOLE = ("2017-09-01T00:00:00", "2018-01-01T00:00:00")
+
+
+def _instances(box: Mailbox, master: dict[str, Any], window: tuple[str, str] = WHOLE) -> list[dict[str, Any]]:
+    return box.listed(f"/me/events/{master['id']}/instances", *window)
+
+
+def _expansion(inv: str, body: dict[str, Any], window: tuple[str, str]) -> Callable[[Mailbox], Outcome]:
+    def run(box: Mailbox) -> Outcome:
+        master = box.create(body)
+        return CATALOG[inv](_instances(box, master, window), master, *window)
+    return run
+
+
+def _end_date_series() -> dict[str, Any]:
+    body = weekly_noon_pacific()
+    body["recurrence"]["range"]["endDate"] = "2017-12-25"  # a Monday: the last occurrence
+    return body
+
+
+def _month_end_series() -> dict[str, Any]:
+    return {"subject": "31st", "start": {"dateTime": "2024-01-31T10:00:00", "timeZone": "UTC"},
+            "end": {"dateTime": "2024-01-31T11:00:00", "timeZone": "UTC"},
+            "recurrence": {"pattern": {"type": "absoluteMonthly", "interval": 1, "dayOfMonth": 31},
+                           "range": {"type": "noEnd", "startDate": "2024-01-31"}}}
+
+
+def _evening_series() -> dict[str, Any]:
+    body = weekly_noon_pacific()
+    body["start"]["dateTime"] = "2017-09-04T18:30:00"  # 01:30 UTC the next day
+    body["end"]["dateTime"] = "2017-09-04T19:30:00"
+    return body
+
+
+def _shape(inv: str, body: Callable[[], dict[str, Any]]) -> Callable[[Mailbox], Outcome]:
+    def run(box: Mailbox) -> Outcome:
+        master = box.create(body())
+        return CATALOG[inv](_instances(box, master), master)
+    return run
+
+
+def _cancel(inv: str) -> Callable[[Mailbox], Outcome]:
+    def run(box: Mailbox) -> Outcome:
+        master = box.create(weekly_noon_pacific())
+        gone = _instances(box, master)[3]
+        assert box.send("DELETE", f"/me/events/{gone['id']}").status == 204
+        if inv == "REC-CAN-1":
+            return CATALOG[inv](_instances(box, master), [gone])
+        selected = box.send("GET", f"/me/events/{master['id']}",
+                            params={"$select": "subject,cancelledOccurrences"}).body
+        return CATALOG[inv](selected, [gone], master["id"])
+    return run
+
+
+MOVE = {"subject": "moved", "start": {"dateTime": "2017-10-10T12:00:00", "timeZone": PST},
+        "end": {"dateTime": "2017-10-10T13:00:00", "timeZone": PST}}
+
+
+def _exception(inv: str) -> Callable[[Mailbox], Outcome]:
+    def run(box: Mailbox) -> Outcome:
+        master = box.create(weekly_noon_pacific())
+        occurrence = next(e for e in _instances(box, master) if e["start"]["dateTime"].startswith("2017-10-09"))
+        answer = box.send("PATCH", f"/me/events/{occurrence['id']}", json=MOVE).body
+        if inv == "REC-EXC-1":
+            return CATALOG[inv](answer, occurrence, master["id"], MOVE)
+        if inv == "REC-EXC-2":
+            return CATALOG[inv](_instances(box, master), answer, master["id"])
+        expanded = box.send("GET", f"/me/events/{master['id']}",
+                            params={"$expand": "exceptionOccurrences"}).body
+        return CATALOG[inv](expanded, [answer["id"]])
+    return run
+
+
+def _crossing(box: Mailbox) -> Outcome:
+    master = box.create(weekly_noon_pacific())
+    occurrence = next(e for e in _instances(box, master) if e["start"]["dateTime"].startswith("2017-10-09"))
+    onto_next = {"start": {"dateTime": "2017-10-16T12:00:00", "timeZone": PST},
+                 "end": {"dateTime": "2017-10-16T13:00:00", "timeZone": PST}}
+    return CATALOG["REC-EXC-4"](box.send("PATCH", f"/me/events/{occurrence['id']}", json=onto_next))
+
+
+# fault -> (the invariant that must fail, the requests and the check)
+CASES: dict[str, tuple[str, Callable[[Mailbox], Outcome]]] = {
+    "rec-enddate-exclusive": ("REC-EXP-1", _expansion("REC-EXP-1", _end_date_series(), WHOLE)),
+    "rec-dst-drift": ("REC-EXP-2", _expansion("REC-EXP-2", weekly_noon_pacific(), WHOLE)),
+    "rec-month-end-skip": ("REC-EXP-3", _expansion("REC-EXP-3", _month_end_series(),
+                                                   ("2024-01-01T00:00:00", "2024-12-31T00:00:00"))),
+    "rec-oid-utc": ("REC-SHAPE-2", _shape("REC-SHAPE-2", _evening_series)),
+    "rec-instances-include-master": ("REC-SHAPE-1", _shape("REC-SHAPE-1", weekly_noon_pacific)),
+    "rec-cancelled-listed": ("REC-CAN-1", _cancel("REC-CAN-1")),
+    "rec-no-cancelled-occurrences": ("REC-CAN-2", _cancel("REC-CAN-2")),
+    "rec-exception-loses-master": ("REC-EXC-1", _exception("REC-EXC-1")),
+    "rec-exception-stays-occurrence": ("REC-EXC-2", _exception("REC-EXC-2")),
+    "rec-no-exception-occurrences": ("REC-EXC-3", _exception("REC-EXC-3")),
+    "rec-no-boundary-check": ("REC-EXC-4", _crossing),
+}
+
+
+def test_every_recurrence_fault_has_a_case() -> None:
+    assert {name for name in FAULTS if name.startswith("rec-")} == set(CASES)
+
+
+@pytest.fixture(scope="module")
+def correct() -> Iterator[Mailbox]:
+    with EmulatorServer() as srv:
+        box = Mailbox(srv)
+        yield box
+        box.close()
+
+
+@pytest.mark.parametrize("fault", list(CASES))
+def test_fault_fails_its_invariant(fault: str, correct: Mailbox) -> None:
+    inv, run = CASES[fault]
+    control = run(correct)
+    assert control.passed, f"{inv} fails without any fault: {control.message}"
+    with EmulatorServer(faults={fault}) as srv:
+        box = Mailbox(srv)
+        try:
+            outcome = run(box)
+        finally:
+            box.close()
+    assert not outcome.passed, f"{inv} passed with fault {fault} on"
