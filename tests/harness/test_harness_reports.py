@@ -110,6 +110,9 @@ def test_html_matrix_links_each_verdict_to_its_evidence():
     assert "<th>url (run1)</th>" in page and "<th>emulator (run2)</th>" in page
     assert "href='#ev-0-T-MUST'>fail</a>" in page and "href='#ev-1-T-MUST'>pass</a>" in page
     assert "id='ev-0-T-MUST'" in page and "expected: 201" in page
+    link = "href='#x-0-suites-events-test_a-py-test_a-1-0'>request and response</a>"
+    assert link in page and "<div id='x-0-suites-events-test_a-py-test_a-1-0'>" in page
+    assert page.count("<div id='x-0-") == 1  # each exchange once, however many invariants cite it
     assert "<script>" not in page and "&lt;script&gt;alert(1)" in page  # data is escaped
     assert page.count("<html>") == 1
 

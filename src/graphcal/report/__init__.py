@@ -42,7 +42,8 @@ def write_reports(results: dict[str, Any], out: Path) -> list[Path]:
 
     out.mkdir(parents=True, exist_ok=True)
     files = {
-        RESULTS_NAME: json.dumps(results, indent=1, sort_keys=False, ensure_ascii=False) + "\n",
+        # compact: json's C encoder only runs without indent (10x faster on big runs)
+        RESULTS_NAME: json.dumps(results, ensure_ascii=False, separators=(",", ":")) + "\n",
         "junit.xml": to_junit(results),
         "summary.md": to_markdown(results),
         "report.html": to_html([results]),

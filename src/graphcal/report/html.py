@@ -1,7 +1,8 @@
 """A single-file HTML conformance matrix: invariants x runs (targets), evidence one click away.
 
-Each cell shows the invariant's worst verdict in that run and links to its evidence section
-(message, rendered diff, the request and response) further down the same page.
+Each cell shows the invariant's worst verdict in that run and links to its evidence (message,
+expected/actual, rendered diff, the request line) further down the page; from there one more
+link leads to the full request and response, each rendered once per run.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import html
 import re
 from typing import Any
 
-from graphcal.report.evidence import deciding_check, evidence_text, exchange_of, render
+from graphcal.report.evidence import deciding_check, evidence_text, exchange_line, exchange_of, render
 from graphcal.results import Verdict, worst
 
 COLOURS = {"pass": "#cfe8cf", "fail": "#f4b6b6", "error": "#f7d08a", "blocked": "#ddd",
@@ -25,6 +26,10 @@ border:1px solid #ddd;padding:.5em;max-height:30em;overflow:auto}details{margin:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text)
+
+
+def _exchange_anchor(col: int, scenario: dict[str, Any], step: int, exchange: int) -> str:
+    return f"x-{col}-{_slug(scenario['nodeid'])}-{step}-{exchange}"
 
 
 def _column_name(results: dict[str, Any]) -> str:
@@ -71,18 +76,28 @@ def to_html(runs: list[dict[str, Any]]) -> str:
                 continue
             out.append(f"<section id='ev-{col}-{_slug(inv_id)}'><h3>{e(inv_id)}</h3>")
             for scenario, inv in entries:
+                step, check = deciding_check(scenario, inv)
+                link = ""
+                if exchange_of(step, check) is not None:
+                    anchor = _exchange_anchor(col, scenario, step["index"], check["exchange"])
+                    link = f" <a href='#{anchor}'>request and response</a>"
                 out.append(f"<details{' open' if inv['verdict'] in ('fail', 'error') else ''}>"
                            f"<summary class='{inv['verdict']}'>{e(inv['verdict'])} in {e(scenario['nodeid'])}</summary>"
-                           f"<pre>{e(evidence_text(scenario, inv, bodies=False))}</pre>")
-                exchange = exchange_of(*deciding_check(scenario, inv))
-                if exchange is not None:
-                    out.append(f"<details><summary>request and response</summary><pre>{e(render(exchange, 20000))}</pre></details>")
-                out.append("</details>")
+                           f"<pre>{e(evidence_text(scenario, inv, bodies=False))}</pre>{link}</details>")
             out.append("</section>")
         deviations = [(s, d) for s in run["scenarios"] for d in s["doc_deviations"]]
         if deviations:
             out.append("<h3>Documentation deviations (not target failures)</h3><ul>")
             out += [f"<li><b>{e(d['golden'])}</b> in {e(s['name'])}: {e(d['message'])}</li>" for s, d in deviations]
             out.append("</ul>")
+        out.append(f"<h2>Exchanges: {e(_column_name(run))}</h2>")
+        for scenario in run["scenarios"]:
+            out.append(f"<details><summary>{e(scenario['nodeid'])}</summary>")
+            for step in scenario["steps"]:
+                out.append(f"<h4>step {step['index']}: {e(step['title'])} ({e(step['status'])})</h4>")
+                for i, exchange in enumerate(step["exchanges"]):
+                    out.append(f"<div id='{_exchange_anchor(col, scenario, step['index'], i)}'>"
+                               f"<b>{e(exchange_line(exchange))}</b><pre>{e(render(exchange, 20000))}</pre></div>")
+            out.append("</details>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
