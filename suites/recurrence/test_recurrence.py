@@ -105,7 +105,7 @@ def test_weekly_example_expanded(graph: Graph) -> None:
         for e in (e for e in view if e.get("seriesMasterId") == mid):
             s.check("EVT-TZ-1", e, PST)
     with graph.step("5: /events lists the series master, no occurrences",
-                    source="api-reference/v1.0/api/user-list-events.md") as s:
+                    source="api-reference/v1.0/resources/event.md#methods") as s:
         quoted = master["subject"].replace("'", "''")  # OData string literal
         params = {"$filter": f"subject eq '{quoted}'", "$top": "50"}
         s.check("REC-LIST-1", collect(s, organizer, "/me/events", params), [mid])
