@@ -250,6 +250,20 @@ def step_organizer_event(graph: Graph, title: str, event: dict[str, Any], action
         return seen
 
 
+def step_refused_proposal(graph: Graph, title: str, event: dict[str, Any], copy_id: str, body: dict[str, Any],
+                          invariant_id: str) -> None:
+    """A proposal the respond pages say is answered 400; the organizer's event is unchanged."""
+    with graph.step(title, source="api-reference/v1.0/api/event-tentativelyaccept.md#response") as s:
+        r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept", json=body)
+        s.response(r, schema="error")
+        s.check(invariant_id, r)
+        s.check("PROP-6.3", r)
+        r = graph.persona("organizer").get(f"/me/events/{event['id']}", headers=prefer_timezone(PST))
+        s.response(r, schema="event")
+        s.check("PROP-6.4", s.require(r.body if r.ok else None, "the organizer's event"),
+                graph.user("attendee").address)
+
+
 def step_cleanup(graph: Graph, event: dict[str, Any]) -> None:
     """The organizer deletes the meeting (a live tenant keeps only what a run needs)."""
     with graph.step("cleanup: the organizer deletes the meeting", source="api-reference/v1.0/api/event-delete.md") as s:
@@ -364,17 +378,8 @@ def test_accept(graph: Graph) -> None:
                         body, requested=None)
     request = step_invitation(graph, "2a: the attendee finds the invitation", event)
     copy_id = request["event"]["id"]
-    with graph.step("2b: a proposal with sendResponse false is refused with 400",
-                    source="api-reference/v1.0/api/event-tentativelyaccept.md#response") as s:
-        r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept",
-                                           json={"sendResponse": False, "proposedNewTime": proposal()})
-        s.response(r, schema="error")
-        s.check("PROP-6.2", r)
-        s.check("PROP-6.3", r)
-        r = graph.persona("organizer").get(f"/me/events/{event['id']}", headers=prefer_timezone(PST))
-        s.response(r, schema="event")
-        s.check("PROP-6.4", s.require(r.body if r.ok else None, "the organizer's event"),
-                graph.user("attendee").address)
+    step_refused_proposal(graph, "2b: a proposal with sendResponse false is refused with 400", event, copy_id,
+                          {"sendResponse": False, "proposedNewTime": proposal()}, "PROP-6.2")
     step_respond(graph, "2c: the attendee accepts", request["event"], "accept",
                  {"comment": "See you there.", "sendResponse": True}, source="api-reference/v1.0/api/event-accept.md")
     step_reply(graph, "3: the reply is accepted with no proposedNewTime", event, "accept", None)
@@ -390,18 +395,8 @@ def test_organizer_disallows_proposals(graph: Graph) -> None:
                         meeting_body(graph, variant="no proposals", allowNewTimeProposals=False), requested=False)
     request = step_invitation(graph, "2a: the attendee finds the invitation: proposals not allowed", event)
     copy_id = request["event"]["id"]
-    with graph.step("2b: a tentative answer with a proposal is refused with 400",
-                    source="api-reference/v1.0/api/event-tentativelyaccept.md#response") as s:
-        r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept",
-                                           json={"comment": "Next day?", "sendResponse": True,
-                                                 "proposedNewTime": proposal()})
-        s.response(r, schema="error")
-        s.check("PROP-6.1", r)
-        s.check("PROP-6.3", r)
-        r = graph.persona("organizer").get(f"/me/events/{event['id']}", headers=prefer_timezone(PST))
-        s.response(r, schema="event")
-        s.check("PROP-6.4", s.require(r.body if r.ok else None, "the organizer's event"),
-                graph.user("attendee").address)
+    step_refused_proposal(graph, "2b: a tentative answer with a proposal is refused with 400", event, copy_id,
+                          {"comment": "Next day?", "sendResponse": True, "proposedNewTime": proposal()}, "PROP-6.1")
     step_respond(graph, "2c: the attendee accepts without telling the organizer (sendResponse false)",
                  request["event"], "accept", {"sendResponse": False}, source="api-reference/v1.0/api/event-accept.md")
     _, _, settle = anchors(graph)

@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import httpx
+import pytest
+
+from graphcal.emulator.server import EmulatorServer
+
+from conftest import client
 
 ALEX, ADELE, MEGAN = "AlexW@contoso.com", "AdeleV@contoso.com", "MeganB@contoso.com"
 PST = {"Prefer": 'outlook.timezone="Pacific Standard Time"'}
 EXPAND = {"$expand": "microsoft.graph.eventMessage/event"}
 NEXT_DAY = {"start": {"dateTime": "2019-08-16T12:00:00", "timeZone": "Pacific Standard Time"},
             "end": {"dateTime": "2019-08-16T14:00:00", "timeZone": "Pacific Standard Time"}}
+
+
+@pytest.fixture
+def adele(server: EmulatorServer) -> Iterator[httpx.Client]:
+    """Adele signed in to the test's fresh server (import the fixture into the test module)."""
+    with client(server, ADELE) as c:
+        yield c
+
+
+@pytest.fixture
+def megan(server: EmulatorServer) -> Iterator[httpx.Client]:
+    with client(server, MEGAN) as c:
+        yield c
 
 
 def meeting(*attendees: str, **overrides: Any) -> dict[str, Any]:

@@ -9,19 +9,9 @@ from graphcal.emulator.server import EmulatorServer
 from graphcal.schema import validate
 
 from conftest import assert_graph_error, client
-from meeting_helpers import ADELE, ALEX, MEGAN, PST, create, expanded, invitation, messages
-
-
-@pytest.fixture
-def adele(server: EmulatorServer):
-    with client(server, ADELE) as c:
-        yield c
-
-
-@pytest.fixture
-def megan(server: EmulatorServer):
-    with client(server, MEGAN) as c:
-        yield c
+from meeting_helpers import (  # noqa: F401 (adele, megan: fixtures)
+    ADELE, ALEX, MEGAN, PST, adele, create, expanded, invitation, megan, messages,
+)
 
 
 def test_creating_a_meeting_delivers_a_request_and_a_tentative_copy(alex, adele):

@@ -9,26 +9,14 @@ from graphcal.invariants import get
 from graphcal.schema import validate
 
 from conftest import assert_graph_error, client
-from meeting_helpers import (
-    ADELE, ALEX, MEGAN, NEXT_DAY, attendee_entry, create, get_event, invitation, messages, reply,
+from meeting_helpers import (  # noqa: F401 (adele, megan: fixtures)
+    ADELE, ALEX, MEGAN, NEXT_DAY, adele, attendee_entry, create, get_event, invitation, megan, messages, reply,
 )
 
 WALKTHROUGH_BODY = {  # step 2 exactly as documented: PascalCase timeSlot, sendResponse as a string
     "comment": "Can you make the next day instead?", "sendResponse": "true",
     "proposedNewTime": {"Start": {"DateTime": "2019-08-16T12:00:00", "TimeZone": "Pacific Standard Time"},
                         "End": {"DateTime": "2019-08-16T14:00:00", "TimeZone": "Pacific Standard Time"}}}
-
-
-@pytest.fixture
-def adele(server: EmulatorServer):
-    with client(server, ADELE) as c:
-        yield c
-
-
-@pytest.fixture
-def megan(server: EmulatorServer):
-    with client(server, MEGAN) as c:
-        yield c
 
 
 def _copy_id(attendee, event) -> str:

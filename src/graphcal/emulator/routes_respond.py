@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Callable
 
 from starlette.requests import Request
@@ -25,6 +26,7 @@ from graphcal import timezones
 from graphcal.emulator import scheduling
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, bad_request, body_read, request_ids
+from graphcal.emulator.events import _date_time_tz as date_time_time_zone  # one dateTimeTimeZone check
 from graphcal.emulator.mail import TimeSlot
 from graphcal.emulator.routes_events import find_event
 from graphcal.emulator.routing import Endpoint, json_response, mailbox_routes
@@ -70,22 +72,12 @@ def _boolean(value: Any, strict: bool) -> bool:
     raise body_read(f"Cannot convert the literal '{value}' to the expected type 'Edm.Boolean'.")
 
 
-def _date_time_tz(value: Any, path: str, strict: bool) -> tuple[Any, str]:
-    if not isinstance(value, dict):
-        raise body_read(f"Cannot convert the literal '{value}' to the expected type "
-                        f"'microsoft.graph.dateTimeTimeZone' (property '{path}').")
-    obj = _named(value, ("dateTime", "timeZone"), strict, _no_property("dateTimeTimeZone"))
-    zone, local = obj.get("timeZone"), obj.get("dateTime")
-    if not isinstance(zone, str) or not timezones.is_known(zone):
-        raise GraphError(400, "TimeZoneNotSupportedException",
-                         f"A valid TimeZone value must be specified. The following TimeZone value "
-                         f"is not supported: '{zone or ''}'.")
-    try:
-        instant = timezones.to_instant(local, zone)  # type: ignore[arg-type]
-    except (ValueError, TypeError):
-        raise body_read(f"Cannot convert the literal '{local}' to the expected type 'Edm.DateTime' "
-                        f"(property '{path}/dateTime').") from None
-    return instant, zone
+def _instant(value: Any, path: str, strict: bool) -> tuple[datetime, str]:
+    """A dateTimeTimeZone as (UTC instant, zone), validated as event writes validate it."""
+    if isinstance(value, dict) and not strict:
+        value = _named(value, ("dateTime", "timeZone"), strict, _no_property("dateTimeTimeZone"))
+    checked = date_time_time_zone(value, path)
+    return timezones.to_instant(checked["dateTime"], checked["timeZone"]), checked["timeZone"]
 
 
 def _time_slot(value: Any, strict: bool) -> TimeSlot | None:
@@ -97,8 +89,8 @@ def _time_slot(value: Any, strict: bool) -> TimeSlot | None:
     for name in ("start", "end"):
         if obj.get(name) is None:
             raise bad_request(f"The proposedNewTime needs both start and end; '{name}' is missing.")
-    start, zone = _date_time_tz(obj["start"], "proposedNewTime/start", strict)
-    end, _ = _date_time_tz(obj["end"], "proposedNewTime/end", strict)
+    start, zone = _instant(obj["start"], "proposedNewTime/start", strict)
+    end, _ = _instant(obj["end"], "proposedNewTime/end", strict)
     if end <= start:
         raise bad_request("The proposedNewTime end must be later than its start.")
     return TimeSlot(start, end, zone)

@@ -173,6 +173,22 @@ def _instant_text(value: Any) -> datetime | None:
     return dt if dt.tzinfo is not None else None
 
 
+def _status(attendee: Mapping[str, Any], key: str) -> Any:
+    return (attendee.get("status") or {}).get(key)
+
+
+def _statuses_other_than(event: Mapping[str, Any], key: str, accept: Any) -> dict[str | None, Any]:
+    """address -> status[key] for each attendee whose status[key] fails ``accept``."""
+    return {_address(a): _status(a, key) for a in event.get("attendees") or [] if not accept(_status(a, key))}
+
+
+def _carrying_proposals(event: Mapping[str, Any], proposers: Iterable[str] = ()) -> list[str | None]:
+    """Attendees with a proposedNewTime property (null counts) who are not among ``proposers``."""
+    proposers = list(proposers)
+    return [_address(a) for a in event.get("attendees") or []
+            if "proposedNewTime" in a and not any(_same_address(_address(a), p) for p in proposers)]
+
+
 def _require_attendee(event: Any, address: str) -> tuple[Mapping[str, Any] | None, Outcome | None]:
     if not isinstance(event, Mapping):
         return None, Outcome.fail(f"expected an event object, got {type(event).__name__}", actual=event)
@@ -239,11 +255,9 @@ def organizer_event_is_organizers(event: Mapping[str, Any]) -> Outcome:
 def attendees_start_unanswered(event: Mapping[str, Any]) -> Outcome:
     """Step 1's 201 answer lists Adele with status.response "none" (time 0001-01-01T00:00:00Z,
     Exchange's "never"; only the response is checked, the time is part of the golden shape)."""
-    attendees = event.get("attendees") or []
-    if not attendees:
-        return Outcome.fail("the event has no attendees", actual=attendees)
-    bad = {_address(a): (a.get("status") or {}).get("response") for a in attendees
-           if (a.get("status") or {}).get("response") != "none"}
+    if not event.get("attendees"):
+        return Outcome.fail("the event has no attendees", actual=event.get("attendees"))
+    bad = _statuses_other_than(event, "response", lambda response: response == "none")
     if bad:
         return Outcome.fail(f"attendees with a status other than none before any response: {bad}",
                             expected="none", actual=bad)
@@ -469,7 +483,7 @@ def organizer_sees_status(event: Mapping[str, Any], attendee_address: str, respo
     if bad is not None:
         return bad
     expected = _response_type_of(response)
-    actual = (attendee.get("status") or {}).get("response")
+    actual = _status(attendee, "response")
     if actual != expected:
         return Outcome.fail(f"{attendee_address}'s status on the organizer's event is {actual!r}, "
                             f"expected {expected!r}", expected=expected, actual=attendee.get("status"))
@@ -485,7 +499,7 @@ def organizer_sees_status_time(event: Mapping[str, Any], attendee_address: str) 
     attendee, bad = _require_attendee(event, attendee_address)
     if bad is not None:
         return bad
-    time = (attendee.get("status") or {}).get("time")
+    time = _status(attendee, "time")
     instant = _instant_text(time)
     if instant is None:
         return Outcome.fail(f"status.time {time!r} is not a DateTimeOffset", actual=time)
@@ -517,9 +531,7 @@ def proposal_only_on_proposers(event: Mapping[str, Any], proposers: Iterable[str
     corresponding attendee has suggested an alternative meeting time', and the closing section:
     without a proposal Alex 'would not find a proposedNewTime property' on the event. A null
     property is present, so it fails."""
-    proposers = list(proposers)
-    offenders = [_address(a) for a in event.get("attendees") or []
-                 if "proposedNewTime" in a and not any(_same_address(_address(a), p) for p in proposers)]
+    offenders = _carrying_proposals(event, proposers)
     if offenders:
         return Outcome.fail(f"attendees who proposed nothing carry a proposedNewTime property: {offenders}",
                             expected="(absent)", actual=offenders)
@@ -554,8 +566,7 @@ def meeting_moved(event: Mapping[str, Any], new_time: Mapping[str, Any]) -> Outc
 def statuses_reset(event: Mapping[str, Any]) -> Outcome:
     """Step 5's answer lists Adele, who had answered tentatively, as notResponded: moving the
     meeting asks everyone again."""
-    bad = {_address(a): (a.get("status") or {}).get("response") for a in event.get("attendees") or []
-           if (a.get("status") or {}).get("response") != RESET_RESPONSE}
+    bad = _statuses_other_than(event, "response", lambda response: response == RESET_RESPONSE)
     if bad:
         return Outcome.fail(f"attendee statuses not reset to {RESET_RESPONSE} after the move: {bad}",
                             expected=RESET_RESPONSE, actual=bad)
@@ -569,8 +580,7 @@ def status_reset_time(event: Mapping[str, Any]) -> Outcome:
     Exchange's 'not yet' sentinel, where unanswered attendees show 0001-01-01) but documented,
     so it is what a target must return. Compared as an instant so fractional digits may vary."""
     want = _instant_text(RESET_TIME)
-    bad = {_address(a): (a.get("status") or {}).get("time") for a in event.get("attendees") or []
-           if _instant_text((a.get("status") or {}).get("time")) != want}
+    bad = _statuses_other_than(event, "time", lambda time: _instant_text(time) == want)
     if bad:
         return Outcome.fail(f"status.time after the move is not {RESET_TIME}: {bad}",
                             expected=RESET_TIME, actual=bad)
@@ -582,7 +592,7 @@ def status_reset_time(event: Mapping[str, Any]) -> Outcome:
 def proposals_cleared(event: Mapping[str, Any]) -> Outcome:
     """Step 5's answer lists Adele without proposedNewTime: the reset discards the proposal.
     Shown in the example, not stated in prose: SHOULD."""
-    offenders = [_address(a) for a in event.get("attendees") or [] if "proposedNewTime" in a]
+    offenders = _carrying_proposals(event)
     if offenders:
         return Outcome.fail(f"attendees still carry proposedNewTime after the move: {offenders}",
                             expected="(absent)", actual=offenders)
@@ -656,7 +666,7 @@ def rejection_changed_nothing(event: Mapping[str, Any], attendee_address: str) -
     attendee, bad = _require_attendee(event, attendee_address)
     if bad is not None:
         return bad
-    response = (attendee.get("status") or {}).get("response")
+    response = _status(attendee, "response")
     if response != "none" or "proposedNewTime" in attendee:
         return Outcome.fail(f"after a rejected proposal {attendee_address}'s entry changed",
                             expected={"status.response": "none", "proposedNewTime": "(absent)"},
