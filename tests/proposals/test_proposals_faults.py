@@ -65,6 +65,33 @@ BREAKS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+class TestExchangeContext:
+    """The emulator behind a rewrite of every @odata.context to the documented
+    ``https://graph.microsoft.com/testexchangev1.0/`` root (step 4's documentation defect, as a server)."""
+
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        started: dict[str, Any] = {}
+
+        async def rewrite(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                started.update(message)
+                return
+            body = message.get("body", b"").replace(b"graph.microsoft.com/v1.0/$metadata",
+                                                    b"graph.microsoft.com/testexchangev1.0/$metadata")
+            headers = [(k, str(len(body)).encode() if k.lower() == b"content-length" else v)
+                       for k, v in started.get("headers", [])]
+            await send({**started, "headers": headers})
+            await send({**message, "body": body})
+
+        await self.app(scope, receive, rewrite if scope["type"] == "http" else send)
+
+
 def persona_config(path: Path, srv: EmulatorServer) -> Path:
     """The emulator's people as a url: target's persona config (password grant)."""
     lines: list[str] = []
@@ -127,3 +154,13 @@ def test_a_fault_fails_its_invariant(tmp_path, monkeypatch, target, fault):
         entry = verdicts[(scenario, invariant_id)]
         assert entry["verdict"] == "fail", (fault, invariant_id, entry)
         assert entry["message"], entry
+
+
+def test_a_context_outside_v1_fails_prop_4_5(tmp_path, monkeypatch):
+    srv = EmulatorServer()
+    srv.app = TestExchangeContext(srv.app)  # served instead of the bare emulator
+    with srv:
+        target = (srv, persona_config(tmp_path / "personas.toml", srv))
+        verdicts = run_suite(tmp_path, monkeypatch, target, frozenset(), MAIN)
+    entry = verdicts[(MAIN, "PROP-4.5")]
+    assert entry["verdict"] == "fail" and "testexchangev1.0" in entry["message"], entry
