@@ -73,6 +73,7 @@ def test_stamps_icaluid_weblink_and_etag_have_graphs_form(alex: httpx.Client) ->
     assert re.fullmatch(r"040000008200E00074C5B7101A82E008[0-9A-F]{80}", ev["iCalUId"])
     assert ev["@odata.etag"] == f'W/"{ev["changeKey"]}"'
     assert base64.b64decode(ev["changeKey"])
+    assert ev["uid"] == ev["iCalUId"]  # a single event: its own series of one
     assert ev["webLink"].startswith("https://outlook.office365.com/owa/?itemid=AAMk")
 
 

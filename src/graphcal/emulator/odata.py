@@ -61,6 +61,7 @@ _DATETIME_PATHS = {"createdDateTime", "lastModifiedDateTime", "start/dateTime", 
 @dataclass
 class Query:
     select: frozenset[str] | None = None
+    select_order: tuple[str, ...] | None = None      # $select as written (for @odata.context)
     top: int | None = None
     skip: int = 0
     order: list[tuple[str, bool]] | None = None     # (path, descending)
@@ -85,6 +86,7 @@ def parse(request: Request) -> Query:
                 if p not in SELECTABLE:
                     raise _not_found(p)
             q.select = frozenset(props)
+            q.select_order = tuple(dict.fromkeys(props))
         elif name in ("$top", "$skip"):
             if not value.isdigit():
                 raise GraphError(400, "BadRequest",

@@ -72,10 +72,8 @@ async def list_events(request: Request) -> Response:
         page_size = q.top if q.top is not None else (p.max_page_size or odata.DEFAULT_PAGE)
         page = items[q.skip:q.skip + page_size]
         value = [event_payload(ev, store, p, faults, q.select) for ev in page]
-    context = f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/events"
-    if q.select is not None:
-        context += "(" + ",".join(sorted(q.select)) + ")"
-    body: dict[str, Any] = {"@odata.context": context}
+    body: dict[str, Any] = {"@odata.context": event_context(owner.id, collection=True,
+                                                            select=q.select_order)}
     if q.count:
         body["@odata.count"] = len(items)
     body["value"] = value
@@ -96,7 +94,7 @@ async def get_event(request: Request) -> Response:
     store: Store = request.app.state.store
     with store.lock:
         ev = find_event(request, owner)
-        body = {"@odata.context": event_context(owner.id),
+        body = {"@odata.context": event_context(owner.id, select=q.select_order),
                 **event_payload(ev, store, p, request.app.state.faults, q.select)}
     return json_response(request, body, 200, p)
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import timezone
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -24,7 +24,7 @@ GRAPH_ROOT = "https://graph.microsoft.com/v1.0"
 
 EVENT_PROPERTIES: tuple[str, ...] = (
     "createdDateTime", "lastModifiedDateTime", "changeKey", "categories", "originalStartTimeZone",
-    "originalEndTimeZone", "iCalUId", "reminderMinutesBeforeStart", "isReminderOn",
+    "originalEndTimeZone", "iCalUId", "uid", "reminderMinutesBeforeStart", "isReminderOn",
     "hasAttachments", "hideAttendees", "subject", "bodyPreview", "importance", "sensitivity",
     "isAllDay", "isCancelled", "isDraft", "isOrganizer", "responseRequested", "seriesMasterId",
     "transactionId", "showAs", "type", "webLink", "onlineMeetingUrl", "isOnlineMeeting",
@@ -100,17 +100,32 @@ def _zoned(ev: StoredEvent, which: str, prefs_: Prefs, six_digits: bool) -> dict
     return {"dateTime": text[:-1] if six_digits else text, "timeZone": label}
 
 
+def _series_uid(ev: StoredEvent, store: Store) -> str:
+    """``uid``: one value for a whole series (live payloads carry it; the v1.0 metadata lacks
+    it). iCalUId differs per occurrence; uid is the master's iCalUId."""
+    if "uid" in ev.fields:
+        return ev.fields["uid"]
+    master_id = ev.fields.get("seriesMasterId")
+    master = store.event(ev.owner_id, master_id) if master_id else None
+    return master.ical_uid if master is not None else ev.ical_uid
+
+
 @lru_cache(maxsize=65536)
 def _web_link(event_id: str) -> str:
     return (f"https://outlook.office365.com/owa/?itemid={quote(event_id, safe='')}"
             f"&exvsurl=1&path=/calendar/item")
 
 
-def event_context(owner_id: str, calendar_id: str | None = None, *, collection: bool = False) -> str:
+def event_context(owner_id: str, calendar_id: str | None = None, *, collection: bool = False,
+                  select: Sequence[str] | None = None) -> str:
+    """``@odata.context`` of an event or event collection; $select names in the order given."""
     base = f"{GRAPH_ROOT}/$metadata#users('{owner_id}')"
     if calendar_id is not None:
         base += f"/calendars('{quote(calendar_id, safe='')}')"
-    return base + ("/events" if collection else "/events/$entity")
+    base += "/events"
+    if select:
+        base += "(" + ",".join(select) + ")"
+    return base if collection else base + "/$entity"
 
 
 def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozenset[str],
@@ -136,6 +151,8 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
             out[name] = f["end"]["timeZone"]
         elif name == "iCalUId":
             out[name] = ev.ical_uid
+        elif name == "uid":
+            out[name] = _series_uid(ev, store)
         elif name == "bodyPreview":
             out[name] = bodies.preview(f["body"]["contentType"], f["body"]["content"])
         elif name == "transactionId":
