@@ -8,6 +8,7 @@ documentation deviations are reported, never failed.
 
 from __future__ import annotations
 
+import json
 import platform
 import time
 import uuid
@@ -258,7 +259,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     state = _session(config)
-    if not state.run.scenarios:
+    if not state.run.scenarios and not state.run.received:
         return
     from graphcal.report.console import summary_lines
 
@@ -273,7 +274,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.run.finished = Provenance.now()
     state.run.catalog = {i: {"title": v.title, "severity": v.severity.value, "feature": v.feature,
                              "source": v.source} for i, v in sorted(load_catalog().items())}
+    worker_output = getattr(session.config, "workeroutput", None)
+    if worker_output is not None:  # a pytest-xdist worker: the controller writes the report
+        worker_output["graphcal_scenarios"] = json.dumps([s.to_json() for s in state.run.scenarios])
+        return
     if state.report_dir is not None:
         from graphcal.report import write_reports
 
         state.written = write_reports(state.run.to_json(), state.report_dir)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """pytest-xdist controller: collect the scenarios a worker ran."""
+    data = getattr(node, "workeroutput", {}).get("graphcal_scenarios")
+    if data:
+        _session(node.config).run.received.extend(json.loads(data))
