@@ -211,7 +211,8 @@ def _window(request: Request) -> tuple[datetime, datetime]:
         if not text:
             raise GraphError(400, "ErrorInvalidParameter", _WINDOW_MISSING)
         try:
-            value = timezones.parse_local(text)
+            value = (datetime.combine(date.fromisoformat(text), datetime.min.time())
+                     if len(text) == 10 else timezones.parse_local(text))  # a date: its midnight
         except ValueError:
             raise GraphError(400, "ErrorInvalidParameter",
                              f"The value '{text}' of parameter '{name}' is not a valid "
