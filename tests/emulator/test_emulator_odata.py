@@ -67,6 +67,8 @@ def test_maxpagesize_preference(alex: httpx.Client, five: list) -> None:
     r = alex.get("me/events", headers={"Prefer": "odata.maxpagesize=3"})
     assert len(r.json()["value"]) == 3 and "@odata.nextLink" in r.json()
     assert r.headers["preference-applied"] == "odata.maxpagesize=3"
+    one = alex.get(f"me/events/{five[0]['id']}", headers={"Prefer": "odata.maxpagesize=3"})
+    assert "preference-applied" not in one.headers  # not a collection: nothing was applied
 
 
 @pytest.mark.parametrize("orderby, expected", [

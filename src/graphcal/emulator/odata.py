@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 
@@ -21,6 +22,7 @@ from graphcal.emulator.errors import GraphError
 from graphcal.emulator.serialize import SELECTABLE
 from graphcal.emulator.store import StoredEvent
 
+T = TypeVar("T")
 MAX_TOP = 1000
 DEFAULT_PAGE = 10  # Graph's default page size for /events
 _SUPPORTED = {"$select", "$top", "$skip", "$orderby", "$filter", "$count"}
@@ -131,6 +133,26 @@ def apply(events: list[StoredEvent], q: Query) -> list[StoredEvent]:
         getter = _GETTERS[path]
         out.sort(key=lambda ev: _sort_key(getter(ev)), reverse=desc)
     return out
+
+
+def collection_body(request: Request, q: Query, items: Sequence[T], context: str,
+                    render: Callable[[T], dict[str, Any]],
+                    max_page_size: int | None = None) -> dict[str, Any]:
+    """A collection response: @odata.context, @odata.count ($count=true), the page of ``items``
+    ($skip, then $top or odata.maxpagesize or the default 10) and @odata.nextLink when more
+    remain. The next link repeats the request's query with the next $skip, as Graph does for
+    event collections. ``items`` are already filtered and ordered (:func:`apply`)."""
+    size = q.top if q.top is not None else (max_page_size or DEFAULT_PAGE)
+    body: dict[str, Any] = {"@odata.context": context}
+    if q.count:
+        body["@odata.count"] = len(items)
+    body["value"] = [render(item) for item in items[q.skip:q.skip + size]]
+    if q.skip + size < len(items):
+        params = [(k, v) for k, v in request.query_params.multi_items() if k != "$skip"]
+        params.append(("$skip", str(q.skip + size)))
+        body["@odata.nextLink"] = (str(request.base_url).rstrip("/") + request.url.path + "?"
+                                   + urlencode(params, safe="$/,'():"))
+    return body
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -268,4 +290,4 @@ class _FilterParser:
         return value
 
 
-__all__ = ["Query", "parse", "apply", "MAX_TOP", "DEFAULT_PAGE"]
+__all__ = ["Query", "parse", "apply", "collection_body", "MAX_TOP", "DEFAULT_PAGE"]

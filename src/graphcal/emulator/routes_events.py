@@ -7,8 +7,7 @@ Collections: ``/events``, ``/calendar/events``, ``/calendars/{id}/events`` under
 from __future__ import annotations
 
 import copy
-from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -69,19 +68,9 @@ async def list_events(request: Request) -> Response:
         if "calendar_id" in request.path_params or request.url.path.endswith("/calendar/events"):
             scope = find_calendar(request, owner).id
         items = odata.apply(list(store.events_of(owner.id, scope)), q)
-        page_size = q.top if q.top is not None else (p.max_page_size or odata.DEFAULT_PAGE)
-        page = items[q.skip:q.skip + page_size]
-        value = [event_payload(ev, store, p, faults, q.select) for ev in page]
-    body: dict[str, Any] = {"@odata.context": event_context(owner.id, collection=True,
-                                                            select=q.select_order)}
-    if q.count:
-        body["@odata.count"] = len(items)
-    body["value"] = value
-    if q.skip + page_size < len(items):
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "$skip"]
-        params.append(("$skip", str(q.skip + page_size)))
-        body["@odata.nextLink"] = (str(request.base_url).rstrip("/") + request.url.path + "?"
-                                   + urlencode(params, safe="$/,'():"))
+        body = odata.collection_body(
+            request, q, items, event_context(owner.id, collection=True, select=q.select_order),
+            lambda ev: event_payload(ev, store, p, faults, q.select), p.max_page_size)
     return json_response(request, body, 200, p)
 
 

@@ -38,7 +38,8 @@ def json_response(request: Request, body: Any, status: int = 200, prefs: Prefs |
                   headers: dict[str, str] | None = None) -> Response:
     rid, crid = request_ids(request)
     all_headers = {"request-id": rid, "client-request-id": crid, **(headers or {})}
-    applied = prefs.applied() if prefs is not None else None
+    collection = isinstance(body, dict) and "value" in body
+    applied = prefs.applied(collection=collection) if prefs is not None else None
     if applied and "no-preference-applied" not in request.app.state.faults:
         all_headers["Preference-Applied"] = applied
     return JSONResponse(body, status_code=status, headers=all_headers,

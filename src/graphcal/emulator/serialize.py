@@ -44,13 +44,14 @@ class Prefs:
     body_type: str | None = None     # "text" | "html"
     max_page_size: int | None = None
 
-    def applied(self) -> str | None:
+    def applied(self, *, collection: bool = True) -> str | None:
+        """The Preference-Applied value; odata.maxpagesize only applies to collections."""
         parts = []
         if self.timezone is not None:
             parts.append(f'outlook.timezone="{self.timezone}"')
         if self.body_type is not None:
             parts.append(f'outlook.body-content-type="{self.body_type}"')
-        if self.max_page_size is not None:
+        if self.max_page_size is not None and collection:
             parts.append(f"odata.maxpagesize={self.max_page_size}")
         return ", ".join(parts) or None
 
