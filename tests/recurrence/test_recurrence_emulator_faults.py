@@ -1,5 +1,7 @@
 """Each recurrence fault switch makes the REC invariant that guards its claim fail, by id.
 
+Every REC invariant has a fault here (REC-GOLD-1 is broken by the core's six-digit-datetimes).
+
 For every fault: the same requests against a correct emulator pass the check (control), and
 against an emulator with the fault on the named invariant fails.
 """
@@ -12,6 +14,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from graphcal import golden
 from graphcal.emulator.faults import FAULTS
 from graphcal.emulator.server import EmulatorServer
 from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
@@ -114,6 +117,26 @@ def _crossing(box: Mailbox) -> Outcome:
     return CATALOG["REC-EXC-4"](box.send("PATCH", f"/me/events/{occurrence['id']}", json=onto_next))
 
 
+def _invalid(box: Mailbox) -> Outcome:
+    body = weekly_noon_pacific()
+    body["recurrence"]["pattern"]["interval"] = 0
+    return CATALOG["REC-INVALID-1"](box.send("POST", "/me/events", json=body))
+
+
+def _events_list(box: Mailbox) -> Outcome:
+    master = box.create(weekly_noon_pacific())
+    listed = box.send("GET", "/me/events", params={"$top": "50"}).body["value"]
+    return CATALOG["REC-LIST-1"](listed, [master["id"]])
+
+
+def _documented_shape(box: Mailbox) -> Outcome:
+    master = box.create(weekly_noon_pacific())
+    params = {"startDateTime": "2017-10-01T00:00:00", "endDateTime": "2017-10-31T00:00:00",
+              "$select": "subject,bodyPreview,seriesMasterId,type,recurrence,start,end"}
+    listed = box.send("GET", f"/me/events/{master['id']}/instances", params=params).body["value"]
+    return CATALOG["REC-GOLD-1"](listed, golden.load("recurrence/event-list-instances"))
+
+
 # fault -> (the invariant that must fail, the requests and the check)
 CASES: dict[str, tuple[str, Callable[[Mailbox], Outcome]]] = {
     "rec-enddate-exclusive": ("REC-EXP-1", _expansion("REC-EXP-1", _end_date_series(), WHOLE)),
@@ -128,11 +151,16 @@ CASES: dict[str, tuple[str, Callable[[Mailbox], Outcome]]] = {
     "rec-exception-stays-occurrence": ("REC-EXC-2", _exception("REC-EXC-2")),
     "rec-no-exception-occurrences": ("REC-EXC-3", _exception("REC-EXC-3")),
     "rec-no-boundary-check": ("REC-EXC-4", _crossing),
+    "rec-accept-invalid": ("REC-INVALID-1", _invalid),
+    "rec-events-lists-occurrences": ("REC-LIST-1", _events_list),
+    "six-digit-datetimes": ("REC-GOLD-1", _documented_shape),  # a core fault, seen in instances
 }
 
 
 def test_every_recurrence_fault_has_a_case() -> None:
-    assert {name for name in FAULTS if name.startswith("rec-")} == set(CASES)
+    assert {name for name in FAULTS if name.startswith("rec-")} <= set(CASES) <= set(FAULTS)
+    # and every REC invariant is broken by some fault
+    assert {inv for inv, _ in CASES.values()} == {i for i in CATALOG if i.startswith("REC-")}
 
 
 @pytest.fixture(scope="module")

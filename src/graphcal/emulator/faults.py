@@ -65,6 +65,8 @@ FAULTS: dict[str, str] = {
     "rec-no-exception-occurrences": "the master's exceptionOccurrences is always empty",
     "rec-no-cancelled-occurrences": "the master's cancelledOccurrences is always empty",
     "rec-no-boundary-check": "an occurrence may be moved onto or past an adjacent occurrence's day",
+    "rec-accept-invalid": "an invalid recurrence is silently repaired and the series created (201)",
+    "rec-events-lists-occurrences": "/events lists each series master's first occurrences too",
 }
 
 

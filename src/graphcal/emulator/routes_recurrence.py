@@ -13,9 +13,10 @@ recurrence zone (event resource). Editing the master's recurrence, start or end 
 series: its exceptions and cancellations are dropped (Outlook does the same; Graph is silent);
 the master remembers which (recurrence, start, end) they belong to, so no update hook is needed.
 
-This module's item routes come before ``routes_events`` and hand every id that is not an
+This module's routes come before ``routes_events`` and hand every id that is not an
 occurrence (and every GET that does not ask for cancelledOccurrences/exceptionOccurrences) to
-the core handlers unchanged.
+the core handlers unchanged; its event-collection routes only exist so that the fault switches
+``rec-accept-invalid`` and ``rec-events-lists-occurrences`` can misbehave there.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
-from datetime import date, datetime, timezone
+import json
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -443,12 +445,76 @@ async def delete_item(request: Request) -> Response:
     return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
 
 
+# --- event collections: the core's handlers, unless a fault switch says otherwise ---------------
+
+def _repaired(recurrence: Any, start: Any) -> Any:
+    """Fault rec-accept-invalid: an invalid recurrence silently made valid instead of a 400."""
+    if not isinstance(recurrence, dict):
+        return recurrence
+    pattern = dict(recurrence.get("pattern") or {})
+    rng = dict(recurrence.get("range") or {})
+    try:
+        day = date.fromisoformat(str(rng.get("startDate") or str((start or {}).get("dateTime", ""))[:10]))
+    except ValueError:
+        return recurrence
+    if not isinstance(pattern.get("interval"), int) or pattern["interval"] < 1:
+        pattern["interval"] = 1
+    if not pattern.get("daysOfWeek"):
+        pattern["daysOfWeek"] = [day.strftime("%A").lower()]
+    if not isinstance(pattern.get("dayOfMonth"), int) or not 1 <= pattern["dayOfMonth"] <= 31:
+        pattern["dayOfMonth"] = day.day
+    if not isinstance(pattern.get("month"), int) or not 1 <= pattern["month"] <= 12:
+        pattern["month"] = day.month
+    if rng.get("type") == "endDate" and str(rng.get("endDate")) < day.isoformat():
+        rng["endDate"] = day.isoformat()
+    if rng.get("type") == "numbered" and not (isinstance(rng.get("numberOfOccurrences"), int)
+                                              and rng["numberOfOccurrences"] >= 1):
+        rng["numberOfOccurrences"] = 1
+    return {"pattern": pattern, "range": rng}
+
+
+async def create(request: Request) -> Response:
+    if "rec-accept-invalid" not in request.app.state.faults:
+        return await routes_events.create(request)
+    payload = event_writes.parse_json(await request.body())
+    if "recurrence" in payload:
+        payload["recurrence"] = _repaired(payload["recurrence"], payload.get("start"))
+    raw = json.dumps(payload).encode()
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": raw, "more_body": False}
+    return await routes_events.create(Request(request.scope, receive))
+
+
+async def list_events(request: Request) -> Response:
+    response = await routes_events.list_events(request)
+    if "rec-events-lists-occurrences" not in request.app.state.faults:
+        return response
+    # the fault: each listed master is followed by its first occurrences
+    body = json.loads(bytes(response.body))
+    owner = mailbox(request)
+    store: Store = request.app.state.store
+    with store.lock:
+        extra = []
+        for item in body["value"]:
+            master = store.event(owner.id, item.get("id", ""))
+            if master is not None and master.fields.get("type") == "seriesMaster":
+                members = series_members(master, master.start_utc,
+                                         master.start_utc + timedelta(days=31), frozenset())
+                extra += [_payload(m, store, prefs(request), frozenset()) for m in members[:3]]
+    body["value"] += extra
+    return json_response(request, body, 200, prefs(request))
+
+
+_COLLECTIONS = ("/events", "/calendar/events", "/calendars/{calendar_id}/events")
 _ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}",
           "/calendars/{calendar_id}/events/{event_id}")
 _VIEWS = ("/calendarView", "/calendarview", "/calendar/calendarView", "/calendar/calendarview",
           "/calendars/{calendar_id}/calendarView", "/calendars/{calendar_id}/calendarview")
 
 ROUTES: list[Route] = [
+    *(r for path in _COLLECTIONS
+      for r in mailbox_routes(path, {"GET": list_events, "POST": create})),
     *(r for item in _ITEMS
       for r in mailbox_routes(item, {"GET": get_item, "PATCH": update_item, "DELETE": delete_item})),
     *(r for item in _ITEMS for r in mailbox_routes(f"{item}/instances", {"GET": instances})),
