@@ -95,15 +95,19 @@ def test_all_day_events_are_not_converted(alex_shared: httpx.Client) -> None:
     assert tokyo["start"] == {"dateTime": "2024-05-15T00:00:00.0000000", "timeZone": "Tokyo Standard Time"}
 
 
-@pytest.mark.parametrize("start, end, tz_end", [
-    ("2024-05-15T09:00:00", "2024-05-16T00:00:00", "Pacific Standard Time"),   # not midnight
-    ("2024-05-15T00:00:00", "2024-05-15T00:00:00", "Pacific Standard Time"),   # zero days
-    ("2024-05-15T00:00:00", "2024-05-16T00:00:00", "Tokyo Standard Time"),     # two zones
+@pytest.mark.parametrize("start, end, tz_end, code", [
+    ("2024-05-15T09:00:00", "2024-05-16T00:00:00", "Pacific Standard Time", "ErrorInvalidRequest"),  # not midnight
+    ("2024-05-15T00:00:00", "2024-05-16T00:00:00", "Tokyo Standard Time", "ErrorInvalidRequest"),    # two zones
+    ("2024-05-15T00:00:00", "2024-05-15T00:00:00", "Pacific Standard Time",
+     "ErrorPropertyValidationFailure"),                                                             # zero days
+    ("2020-04-27T00:00:00", "2017-04-30T00:00:00", "Pacific Standard Time",
+     "ErrorPropertyValidationFailure"),                                           # microsoft-graph-docs#7919
 ])
-def test_all_day_rules_are_enforced(alex_shared: httpx.Client, start: str, end: str, tz_end: str) -> None:
+def test_all_day_rules_are_enforced(alex_shared: httpx.Client, start: str, end: str, tz_end: str,
+                                    code: str) -> None:
     body = lunch(isAllDay=True, start={"dateTime": start, "timeZone": "Pacific Standard Time"},
                  end={"dateTime": end, "timeZone": tz_end})
-    assert_graph_error(alex_shared.post("me/events", json=body), 400, "ErrorInvalidRequest")
+    assert_graph_error(alex_shared.post("me/events", json=body), 400, code)
 
 
 def test_patching_an_event_to_all_day_checks_the_rules(alex_shared: httpx.Client) -> None:
@@ -132,16 +136,17 @@ def test_unknown_time_zone_in_prefer_is_400_not_ignored(alex_shared: httpx.Clien
 
 def test_end_before_start_is_400(alex_shared: httpx.Client) -> None:
     body = lunch(end={"dateTime": "2017-04-15T11:59:00", "timeZone": "Pacific Standard Time"})
-    assert_graph_error(alex_shared.post("me/events", json=body), 400, "ErrorInvalidRequest")
+    err = assert_graph_error(alex_shared.post("me/events", json=body), 400, "ErrorPropertyValidationFailure")
+    assert err["message"] == "At least one property failed validation."
     ev = alex_shared.post("me/events", json=lunch()).json()
     r = alex_shared.patch(f"me/events/{ev['id']}", json={"end": {"dateTime": "2000-01-01T00:00:00", "timeZone": "UTC"}})
-    assert_graph_error(r, 400, "ErrorInvalidRequest")
+    assert_graph_error(r, 400, "ErrorPropertyValidationFailure")
 
 
 def test_end_in_another_zone_before_start_is_caught_by_instant(alex_shared: httpx.Client) -> None:
     # 12:00 PST is 20:00 UTC; an end at 14:00 in Tokyo (05:00 UTC) is earlier.
     body = lunch(end={"dateTime": "2017-04-15T14:00:00", "timeZone": "Tokyo Standard Time"})
-    assert_graph_error(alex_shared.post("me/events", json=body), 400, "ErrorInvalidRequest")
+    assert_graph_error(alex_shared.post("me/events", json=body), 400, "ErrorPropertyValidationFailure")
 
 
 def test_ignore_prefer_fault_answers_utc() -> None:

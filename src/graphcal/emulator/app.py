@@ -59,7 +59,10 @@ async def _graph_error(request: Request, exc: Exception) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    # Starlette's own 404/405 (no route / wrong method) answered the way Graph does.
+    # Starlette's own 404/405 (no route / wrong method) answered the way Graph does: users
+    # report 400 BadRequest "Resource not found for the segment '...'" for unknown paths
+    # (microsoft-graph-docs-contrib#5038) and, on Outlook resources, 405 ErrorInvalidRequest
+    # "The OData request is not supported." for a method a path lacks (#4152).
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
         return error_response(request, 405, "ErrorInvalidRequest",

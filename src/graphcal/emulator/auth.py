@@ -165,7 +165,7 @@ def mailbox(request: Request) -> User:
                              "/me request is only valid with delegated authentication flow.")
         return store.users[principal.user_id]
     owner = store.user(key)
-    if owner is None:
+    if owner is None:  # Graph's answer for a mailbox it cannot resolve
         raise GraphError(404, "ErrorInvalidUser", f"The requested user '{key}' is invalid.")
     if not request.app.state.mailbox_access(principal, owner, request):
         raise GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.")

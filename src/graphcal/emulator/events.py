@@ -2,9 +2,11 @@
 
 Validation answers the way Graph's two layers do: the OData layer rejects unreadable bodies
 (bad JSON, unknown property, wrong JSON type, bad enum) with 400 ``RequestBodyRead``; the
-Outlook layer rejects semantically wrong events (end before start, bad all-day times, bad
-recurrence) with 400 ``ErrorInvalidRequest`` and unknown zones with 400
-``TimeZoneNotSupportedException`` (the code Graph sends for an unsupported timeZone).
+Outlook layer rejects an end before the start with 400 ``ErrorPropertyValidationFailure``
+(reported in microsoft-graph-docs#7919), other semantically wrong events (all-day times not at
+midnight, bad recurrence) with 400 ``ErrorInvalidRequest``, and unknown zones with 400
+``TimeZoneNotSupportedException`` (the code users report Graph sending for an unsupported
+timeZone; the docs name none).
 """
 
 from __future__ import annotations
@@ -341,11 +343,16 @@ def _instants(fields: dict[str, Any]) -> tuple[datetime, datetime]:
             raise bad_request("Your request can't be completed. The start and end of an all-day "
                               "event must be in the same time zone.")
         if e_local <= s_local:
-            raise bad_request("Your request can't be completed. An all-day event must last at "
-                              "least one day.")
+            raise _validation_failure()
     elif e < s:
-        raise bad_request("The end time of the event must be the same as or later than its start time.")
+        raise _validation_failure()
     return s, e
+
+
+def _validation_failure() -> GraphError:
+    # What Graph answers for an end before the start (microsoft-graph-docs#7919): a generic
+    # property validation error, not ErrorInvalidRequest.
+    return GraphError(400, "ErrorPropertyValidationFailure", "At least one property failed validation.")
 
 
 def _derive_locations(fields: dict[str, Any], sent: dict[str, Any]) -> None:

@@ -89,6 +89,10 @@ def _stamp(dt: Any) -> str:
 
 
 def _zoned(ev: StoredEvent, which: str, prefs_: Prefs, six_digits: bool) -> dict[str, str]:
+    # The preferred zone or UTC, on reads and writes alike (event.md; GRAPH-FACTS). Three doc
+    # examples answer a POST without Prefer in the request's zone, and users report live Graph
+    # doing so and ignoring Prefer on POST (microsoft-graph-docs-contrib#8645); the suite's
+    # contract is the documented Prefer behaviour, so the emulator applies it everywhere.
     stored = ev.fields[which]
     label = prefs_.timezone or "UTC"
     if ev.fields["isAllDay"]:
@@ -163,6 +167,8 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
         elif name == "webLink":
             out[name] = _web_link(ev.id)
         elif name == "body":
+            # HTML unless Prefer asks for text: Exchange keeps event bodies as HTML and answers
+            # text-created bodies "converted from text" (the form users report from Graph).
             out[name] = bodies.render(f["body"]["contentType"], f["body"]["content"],
                                       prefs_.body_type or "html")
         elif name in ("start", "end"):
