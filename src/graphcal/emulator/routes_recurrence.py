@@ -224,7 +224,7 @@ def _window(request: Request) -> tuple[datetime, datetime]:
     return bounds[0], bounds[1]
 
 
-def _page(request: Request, owner: User, items: list[StoredEvent], context: str) -> Response:
+def _page(request: Request, items: list[StoredEvent], context: str) -> Response:
     """An OData page of expanded events, ordered by start unless $orderby says otherwise."""
     p = prefs(request)
     q = odata.parse(request)
@@ -265,7 +265,7 @@ async def instances(request: Request) -> Response:
                 items.append(ev)
         context = (f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/events"
                    f"('{quote(ev.id, safe='')}')/instances")
-        return _page(request, owner, items, context)
+        return _page(request, items, context)
 
 
 async def calendar_view(request: Request) -> Response:
@@ -283,7 +283,7 @@ async def calendar_view(request: Request) -> Response:
                 items += series_members(ev, w_start, w_end, faults)
             elif _overlaps(ev.start_utc, ev.end_utc, w_start, w_end):
                 items.append(ev)
-        return _page(request, owner, items, f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendarView")
+        return _page(request, items, f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendarView")
 
 
 # --- items: occurrences, exceptions, cancellations --------------------------------------------
