@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from graphcal.emulator.server import EmulatorServer
+from graphcal.schema import validate
 
 PASSWORDS = {"AlexW@contoso.com": "alex-emulator-pw", "AdeleV@contoso.com": "adele-emulator-pw",
              "ChristieC@contoso.com": "christie-emulator-pw", "MeganB@contoso.com": "megan-emulator-pw"}
@@ -86,4 +87,5 @@ def assert_graph_error(r: httpx.Response, status: int, code: str) -> dict:
     inner = err["innerError"]
     assert set(inner) == {"date", "request-id", "client-request-id"}
     assert inner["request-id"] == r.headers["request-id"]
+    assert validate(r.json(), "error") == []
     return err

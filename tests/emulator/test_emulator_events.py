@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from graphcal.emulator.server import EmulatorServer
+from graphcal.schema import validate
 
 from conftest import assert_graph_error, client, lunch
 
@@ -190,3 +191,23 @@ def test_user_and_mailbox_settings(alex: httpx.Client) -> None:
     settings = alex.get("me/mailboxSettings").json()
     assert settings["timeZone"] == "Pacific Standard Time"
     assert settings["delegateMeetingMessageDeliveryOptions"] == "sendToDelegateOnly"
+
+
+def test_payloads_are_valid_against_the_graph_schemas(alex: httpx.Client) -> None:
+    weekly = {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["monday"]},
+              "range": {"type": "noEnd", "startDate": "2017-04-17"}}
+    bodies = [lunch(), lunch(recurrence=weekly), lunch(isOnlineMeeting=True),
+              lunch(isAllDay=True, start={"dateTime": "2017-04-15T00:00:00", "timeZone": "UTC"},
+                    end={"dateTime": "2017-04-16T00:00:00", "timeZone": "UTC"}),
+              lunch(locations=[{"displayName": "A", "address": {"city": "Redmond"},
+                                "coordinates": {"latitude": 47.6, "longitude": -122.1}}],
+                    attendees=[{"emailAddress": {"address": "a@b.com"}, "type": "resource"}])]
+    for body in bodies:
+        ev = alex.post("me/events", json=body).json()
+        assert validate(ev, "event") == [], body
+        assert validate(alex.patch(f"me/events/{ev['id']}", json={"subject": "x"}).json(), "event") == []
+    assert validate(alex.get("me/events").json(), "collection:event") == []
+    assert validate(alex.get("me/events", params={"$select": "subject,start"}).json(), "collection:event") == []
+    assert validate(alex.get("me/calendar").json(), "calendar") == []
+    assert validate(alex.get("me/calendars").json(), "collection:calendar") == []
+    assert validate(alex.get("me/mailboxSettings").json(), "mailboxSettings") == []
