@@ -127,3 +127,17 @@ def test_each_password_token_speaks_for_its_user(shared_server: EmulatorServer) 
     t = token(shared_server, "MeganB@contoso.com")
     r = httpx.get(shared_server.base_url + "/me", headers={"Authorization": f"Bearer {t}"})
     assert r.json()["userPrincipalName"] == "MeganB@contoso.com"
+
+
+def test_refresh_token_grant_gives_a_new_token_for_the_same_user(shared_server: EmulatorServer) -> None:
+    first = httpx.post(shared_server.token_url, data={
+        "grant_type": "password", "username": "ChristieC@contoso.com", "password": "christie-emulator-pw"}).json()
+    r = httpx.post(shared_server.token_url, data={"grant_type": "refresh_token",
+                                                  "refresh_token": first["refresh_token"]})
+    assert r.status_code == 200
+    again = r.json()
+    assert again["access_token"] != first["access_token"] and again["refresh_token"]
+    me = httpx.get(shared_server.base_url + "/me", headers={"Authorization": f"Bearer {again['access_token']}"})
+    assert me.json()["userPrincipalName"] == "ChristieC@contoso.com"
+    bad = httpx.post(shared_server.token_url, data={"grant_type": "refresh_token", "refresh_token": "nope"})
+    assert bad.status_code == 400 and bad.json()["error"] == "invalid_grant"

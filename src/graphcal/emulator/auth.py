@@ -1,8 +1,8 @@
 """Authentication: the OAuth2 v2.0 token endpoint and the Bearer check on every Graph call.
 
 Token endpoint: ``POST /{tenant}/oauth2/v2.0/token`` (form-encoded) with ``grant_type=password``
-(username, password, client_id, scope) or ``client_credentials`` (client_id, client_secret,
-scope). Errors there use the OAuth2 error shape (``error``, ``error_description``), as Entra ID
+(username, password, client_id, scope), ``client_credentials`` (client_id, client_secret,
+scope) or ``refresh_token`` (a refresh token a password grant gave). Tokens do not expire. Errors there use the OAuth2 error shape (``error``, ``error_description``), as Entra ID
 answers; errors on Graph calls use Graph's error body.
 
 Who may open which mailbox is ``app.state.mailbox_access`` (a callable
@@ -87,6 +87,11 @@ async def token_endpoint(request: Request) -> Response:
             return _oauth_error(401, "invalid_client", 7000215,
                                 "Invalid client secret provided.")
         principal = Principal(user_id=None, app_id=app["client_id"], scope=_APP_SCOPE)
+    elif grant == "refresh_token":
+        principal = store.refresh_tokens.get(str(form.get("refresh_token") or ""))
+        if principal is None:
+            return _oauth_error(400, "invalid_grant", 9002313,
+                                "Invalid request. Request is malformed or invalid.")
     else:
         return _oauth_error(400, "unsupported_grant_type", 70003,
                             f"The app requested an unsupported grant type '{grant}'.")
@@ -96,8 +101,11 @@ async def token_endpoint(request: Request) -> Response:
     body: dict[str, Any] = {"token_type": "Bearer", "scope": principal.scope,
                             "expires_in": TOKEN_LIFETIME_S, "ext_expires_in": TOKEN_LIFETIME_S,
                             "access_token": token}
-    if grant == "password":
-        body["refresh_token"] = "emu-refresh." + secrets.token_urlsafe(24)
+    if principal.user_id is not None:  # delegated grants get a refresh token (msal's silent flow)
+        refresh = "emu-refresh." + secrets.token_urlsafe(24)
+        with store.lock:
+            store.refresh_tokens[refresh] = principal
+        body["refresh_token"] = refresh
     return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 

@@ -67,6 +67,7 @@ class EmulatorServer:
         with app_state.store.lock:
             fresh = Store(app_state.seed)
             fresh.tokens = app_state.store.tokens
+            fresh.refresh_tokens = app_state.store.refresh_tokens
             app_state.store = fresh
 
     def start(self) -> "EmulatorServer":

@@ -127,6 +127,7 @@ class Store:
         self._counter = itertools.count(1)
         self.apps: dict[str, dict[str, Any]] = {a["client_id"]: a for a in seed.get("apps", [])}
         self.tokens: dict[str, Principal] = {}                # access token -> who holds it
+        self.refresh_tokens: dict[str, Principal] = {}
         # Feature modules keep their own state here, keyed by module name; a reset clears it.
         self.extensions: dict[str, Any] = {}
         for u in seed["users"]:
