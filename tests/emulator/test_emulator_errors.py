@@ -111,3 +111,10 @@ def test_error_body_plain_fault_breaks_the_shape() -> None:
     with EmulatorServer(faults={"error-body-plain"}) as srv, client(srv) as c:
         r = c.get("me/events/AAMkAGI1AAAt9AHjAAA=")
         assert r.status_code == 404 and r.headers["content-type"].startswith("text/plain")
+
+
+def test_a_trailing_slash_is_the_same_resource_not_a_redirect(alex_shared: httpx.Client) -> None:
+    ev = alex_shared.post("me/events/", json=lunch())
+    assert ev.status_code == 201
+    assert alex_shared.get(f"me/events/{ev.json()['id']}/").json()["id"] == ev.json()["id"]
+    assert alex_shared.get("me/calendar/").status_code == 200

@@ -88,6 +88,21 @@ def _unknown_segment(request: Request, segments: list[str]) -> str:
     return segments[1] if len(segments) > 1 else segments[0]
 
 
+class _TrailingSlash:
+    """``/v1.0/me/events/`` is ``/v1.0/me/events``: Graph's OData router ignores a trailing
+    slash, where Starlette would answer a 307 redirect without a body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and len(path) > 1 and path.endswith("/"):
+            scope = {**scope, "path": path.rstrip("/") or "/",
+                     "raw_path": scope.get("raw_path", b"").rstrip(b"/") or b"/"}
+        await self.app(scope, receive, send)
+
+
 class _InternalErrors:
     """A bug in the emulator (or a feature hook) answers 500 with a Graph error body.
 
@@ -123,7 +138,7 @@ class _InternalErrors:
 def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = frozenset(),
                extra_routes: Iterable[BaseRoute] = ()) -> Starlette:
     """A fresh emulator: its own in-memory store built from ``seed`` (default: the demo users)."""
-    app = Starlette(routes=routes(extra_routes), middleware=[Middleware(_InternalErrors)],
+    app = Starlette(routes=routes(extra_routes), middleware=[Middleware(_InternalErrors), Middleware(_TrailingSlash)],
                     exception_handlers={GraphError: _graph_error, HTTPException: _http_error})
     normalised = normalise_seed(seed)
     app.state.seed = normalised
