@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable
 
 from graphcal.client import CURRENT_PERSONA
 from graphcal.errors import GraphcalError
@@ -274,22 +274,3 @@ class Provenance:
     def now() -> str:
         return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
-
-def scan_for(needles: Iterable[str], paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """(file, needle) for each needle found in each file: the check a canary test runs."""
-    hits = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8", errors="replace")
-        hits.extend((path, n) for n in needles if n and n in text)
-    return hits
-
-
-def cassette_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
-
-
-def merge_secrets(*groups: Iterable[str] | Mapping[str, str]) -> set[str]:
-    out: set[str] = set()
-    for g in groups:
-        out.update(g.values() if isinstance(g, Mapping) else g)
-    return {s for s in out if s}

@@ -190,6 +190,10 @@ def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
             cast = Cast.from_json(provenance.cast)
             anchors = Anchors(provenance.anchors, replay=True, nodeid=item.nodeid)
             profile = state.profile(provenance.target.get("profile", ""))
+            sources = state.run.target.setdefault("recorded_from", [])
+            source = str(provenance.target.get("name") or provenance.target.get("kind") or "unknown")
+            if source not in sources:
+                sources.append(source)
         else:
             assert target.cast is not None
             cast = target.cast

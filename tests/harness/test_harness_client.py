@@ -100,28 +100,26 @@ def test_retry_after_is_honoured_for_idempotent_requests():
     assert clock.now == pytest.approx(9.0)
 
 
-def test_retries_are_bounded():
-    calls = []
-
+def always_throttled(calls: list[str]):
     def handler(req: httpx.Request) -> httpx.Response:
-        calls.append(1)
+        calls.append(req.method)
         return httpx.Response(429, headers={"Retry-After": "1"})
 
+    return handler
+
+
+def test_retries_are_bounded():
+    calls: list[str] = []
     with use_clock(VirtualClock()):
-        r = client_for(handler, max_retries=2).get("/me/events")
-    assert r.status == 429 and len(calls) == 3 and r.retries == 2
+        r = client_for(always_throttled(calls), max_retries=2).get("/me/events")
+    assert r.status == 429 and calls == ["GET"] * 3 and r.retries == 2
 
 
 def test_non_idempotent_requests_are_not_retried():
-    calls = []
-
-    def handler(req: httpx.Request) -> httpx.Response:
-        calls.append(1)
-        return httpx.Response(429, headers={"Retry-After": "1"})
-
+    calls: list[str] = []
     with use_clock(VirtualClock()):
-        r = client_for(handler).post("/me/events", json={})
-    assert r.status == 429 and len(calls) == 1
+        r = client_for(always_throttled(calls)).post("/me/events", json={})
+    assert r.status == 429 and calls == ["POST"]
 
 
 def test_retry_after_forms():

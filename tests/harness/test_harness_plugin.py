@@ -7,7 +7,10 @@ import json
 import socket
 from pathlib import Path
 
+import jsonschema
 import pytest
+
+from graphcal.report import SCHEMA_PATH
 
 from harness_support import (
     SCENARIO, Html404ForGraph, IgnoresPreferTimezone, Project, emulator_app, persona_config, serve,
@@ -20,7 +23,9 @@ def project(tmp_path: Path) -> Project:
 
 
 def verdicts(report_dir: Path) -> dict[tuple[str, str], str]:
+    """Verdicts by (scenario, invariant) of a run, whose results.json must match its schema."""
     data = json.loads((report_dir / "results.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     return {(s["nodeid"], v["id"]): v["verdict"] for s in data["scenarios"] for v in s["invariants"]}
 
 
@@ -38,7 +43,7 @@ def test_record_from_the_emulator_then_replay_offline_with_the_same_verdicts(pro
 
     replayed = project.run("suites", "--report-dir", "rep")  # default target: replay
     replayed.assert_outcomes(passed=1)
-    assert "target replay" in replayed.stdout
+    assert "target replay (recorded from emulator)" in replayed.stdout
     before, after = verdicts(project.path / "rec"), verdicts(project.path / "rep")
     assert before == after
     # with pytest-xdist the workers hand their scenarios to the controller, which reports

@@ -24,6 +24,7 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
     lines = [
         f"target {target.get('name', target.get('kind'))}"
         + (f" (profile {target['profile']})" if target.get("profile") else "")
+        + (f" (recorded from {', '.join(target['recorded_from'])})" if target.get("recorded_from") else "")
         + f": {len(scenarios)} scenarios, "
         + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())),
         "invariant verdicts: " + ", ".join(f"{totals.get(k, 0)} {k}" for k in ORDER if totals.get(k)),
