@@ -102,7 +102,8 @@ def emulator_expansion(bodies: list[dict[str, Any]]) -> Callable[[], int]:
     return lambda: sum(len(expansion.slots(s, *WINDOW)) for s in series)
 
 
-def measure(label: str, singles: int, bodies: list[dict[str, Any]], runs: int) -> dict[str, float]:
+def measure(label: str, singles: int, bodies: list[dict[str, Any]], runs: int,
+            show: bool = True) -> dict[str, float]:
     with EmulatorServer() as srv:
         box = Mailbox(srv)
         for n in range(singles):
@@ -113,7 +114,8 @@ def measure(label: str, singles: int, bodies: list[dict[str, Any]], runs: int) -
         box.http.close()
     exp_ms, _ = median_ms(emulator_expansion(bodies), runs)
     oracle_ms, _ = median_ms(oracle(bodies), runs)
-    print(f"{label:<46} {count:>6} {http_ms:>12.2f} {exp_ms:>14.3f} {oracle_ms:>11.3f}")
+    if show:
+        print(f"{label:<46} {count:>6} {http_ms:>12.2f} {exp_ms:>14.3f} {oracle_ms:>11.3f}")
     return {"http": http_ms, "expansion": exp_ms, "oracle": oracle_ms}
 
 
@@ -123,6 +125,8 @@ def main() -> None:
     args = parser.parse_args()
     print(f"window {WINDOW[0]:%Y-%m-%d} .. {WINDOW[1]:%Y-%m-%d}, medians of {args.runs} runs (ms)")
     print(f"{'case':<46} {'items':>6} {'calendarView':>12} {'emu expansion':>14} {'oracle':>11}")
+    measure("warm-up (first server, imports, caches)", 0, [daily_series(date(2026, 9, 1))], 3,
+            show=False)
     young = measure("(a') daily noEnd series started 1 month before", 0,
                     [daily_series(date(2026, 9, 1))], args.runs)
     old = measure("(a) daily noEnd series started 10 years before", 0,

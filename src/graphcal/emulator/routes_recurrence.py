@@ -1,17 +1,17 @@
 """Recurring series: instances, calendarView, occurrences, exceptions and cancellations.
 
 Occurrences are never stored: they are computed from the series master (``expansion``) when a
-request needs them. What a client changed is kept on the master's stored fields:
-``series_exceptions`` (occurrence date -> the exception's fields, instants and changeKey) and
-``series_cancelled`` (occurrence dates). ``/events`` therefore keeps listing masters and single
-instances only, and deleting the master deletes the whole series with it.
+request needs them. What a client changed is kept per master in ``store.extensions[__name__]``
+(:class:`SeriesState`: exceptions by original date, cancelled dates). ``/events`` therefore keeps
+listing masters and single instances only, and deleting the master deletes the whole series
+with it (its state is dropped too).
 
 Ids: an occurrence's ``id`` is the master's id bytes + a marker + the occurrence date, so it is
 stable, needs no state, and resolves back to its master (``GET /events/{occurrence id}``
 works, as in Graph). ``occurrenceId`` is ``OID.{masterId}.{yyyy-mm-dd}`` with the date in the
 recurrence zone (event resource). Editing the master's recurrence, start or end regenerates the
 series: its exceptions and cancellations are dropped (Outlook does the same; Graph is silent);
-the master remembers which (recurrence, start, end) they belong to, so no update hook is needed.
+the state remembers which (recurrence, start, end) it belongs to, so no update hook is needed.
 
 This module's routes come before ``routes_events`` and hand every id that is not an
 occurrence (and every GET that does not ask for cancelledOccurrences/exceptionOccurrences) to
@@ -25,9 +25,10 @@ import base64
 import copy
 import dataclasses
 import json
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -44,9 +45,7 @@ from graphcal.emulator.serialize import (GRAPH_ROOT, SELECTABLE, Prefs, event_co
                                          event_payload, prefs)
 from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
 
-EXCEPTIONS = "series_exceptions"   # master.fields key: iso date -> exception record
-CANCELLED = "series_cancelled"     # master.fields key: list of iso dates
-BASIS = "series_basis"             # master.fields key: (recurrence, start, end) they belong to
+STATE_KEY = __name__               # this module's entry in store.extensions
 _MARK = b"\x03OCC"                 # separates the master's id bytes from the occurrence date
 _ID_PREFIX_LEN = 4                 # store.encode_id's fixed prefix
 _SPECIAL = {"cancelledOccurrences", "exceptionOccurrences"}
@@ -84,26 +83,30 @@ def occurrence_id_property(master_id: str, day: date) -> str:
 
 # --- series state -----------------------------------------------------------------------------
 
+@dataclass
+class SeriesState:
+    """What clients changed in one series: exceptions by original date, cancelled dates, and
+    the (recurrence, start, end) of the master they were made against."""
+
+    basis: Any
+    exceptions: dict[str, dict[str, Any]] = field(default_factory=dict)  # iso date -> record
+    cancelled: list[str] = field(default_factory=list)                   # iso dates
+
+
 def _basis(fields: dict[str, Any]) -> Any:
-    return (fields.get("recurrence"), fields.get("start"), fields.get("end"))
+    return copy.deepcopy((fields.get("recurrence"), fields.get("start"), fields.get("end")))
 
 
-def _state(master: StoredEvent) -> dict[str, Any]:
-    """The master's exceptions and cancellations; dropped when the recurrence, start or end
-    changed since they were recorded (the series was regenerated)."""
-    fields = master.fields
-    if fields.get(BASIS) != _basis(fields):
-        fields[BASIS] = copy.deepcopy(_basis(fields))
-        fields[EXCEPTIONS], fields[CANCELLED] = {}, []
-    return fields
-
-
-def _exceptions(master: StoredEvent) -> dict[str, dict[str, Any]]:
-    return _state(master)[EXCEPTIONS]
-
-
-def _cancelled(master: StoredEvent) -> list[str]:
-    return _state(master)[CANCELLED]
+def _state(store: Store, master: StoredEvent) -> SeriesState:
+    """The series' state in store.extensions; a fresh one when the master's recurrence, start
+    or end changed since (the series was regenerated: exceptions and cancellations are gone)."""
+    states: dict[tuple[str, str], SeriesState] = store.extensions.setdefault(STATE_KEY, {})
+    key = (master.owner_id, master.id)
+    basis = _basis(master.fields)
+    state = states.get(key)
+    if state is None or state.basis != basis:
+        state = states[key] = SeriesState(basis)
+    return state
 
 
 def _series(master: StoredEvent, faults: frozenset[str]) -> expansion.Series:
@@ -146,12 +149,14 @@ def _exception(master: StoredEvent, iso: str, record: dict[str, Any]) -> StoredE
                        seq=master.seq)
 
 
-def _member(master: StoredEvent, day: date, faults: frozenset[str]) -> StoredEvent | None:
+def _member(store: Store, master: StoredEvent, day: date,
+            faults: frozenset[str]) -> StoredEvent | None:
     """The occurrence or exception on ``day``; None if the series has none (or it is cancelled)."""
     iso = day.isoformat()
-    if iso in _cancelled(master):
+    state = _state(store, master)
+    if iso in state.cancelled:
         return None
-    record = _exceptions(master).get(iso)
+    record = state.exceptions.get(iso)
     if record is not None:
         return _exception(master, iso, record)
     slot = expansion.slot_on(_series(master, faults), day)
@@ -162,11 +167,12 @@ def _overlaps(start: datetime, end: datetime, w_start: datetime, w_end: datetime
     return start < w_end and (end > w_start or start == w_start)
 
 
-def series_members(master: StoredEvent, w_start: datetime, w_end: datetime,
+def series_members(store: Store, master: StoredEvent, w_start: datetime, w_end: datetime,
                    faults: frozenset[str]) -> list[StoredEvent]:
     """Occurrences and exceptions of a master overlapping the window (cancelled ones left out)."""
-    exceptions = _exceptions(master)
-    cancelled = set() if "rec-cancelled-listed" in faults else set(_cancelled(master))
+    state = _state(store, master)
+    exceptions = state.exceptions
+    cancelled = set() if "rec-cancelled-listed" in faults else set(state.cancelled)
     out = [_occurrence(master, slot)
            for slot in expansion.slots(_series(master, faults), w_start, w_end)
            if slot.date.isoformat() not in cancelled and slot.date.isoformat() not in exceptions]
@@ -232,20 +238,11 @@ def _page(request: Request, items: list[StoredEvent], context: str) -> Response:
     faults = request.app.state.faults
     ordered = sorted(items, key=lambda ev: (ev.start_utc, ev.seq, ev.id))
     ranked = [dataclasses.replace(ev, seq=i) for i, ev in enumerate(ordered)]  # copies: store untouched
-    selected = odata.apply(ranked, q)
-    size = q.top if q.top is not None else (p.max_page_size or odata.DEFAULT_PAGE)
-    page = selected[q.skip:q.skip + size]
     if q.select is not None:
         context += "(" + ",".join(sorted(q.select)) + ")"
-    body: dict[str, Any] = {"@odata.context": context}
-    if q.count:
-        body["@odata.count"] = len(selected)
-    body["value"] = [_payload(ev, store, p, faults, q.select) for ev in page]
-    if q.skip + size < len(selected):
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "$skip"]
-        params.append(("$skip", str(q.skip + size)))
-        body["@odata.nextLink"] = (str(request.base_url).rstrip("/") + request.url.path + "?"
-                                   + urlencode(params, safe="$/,'():"))
+    body = odata.collection_body(request, q, odata.apply(ranked, q), context,
+                                 lambda ev: _payload(ev, store, p, faults, q.select),
+                                 p.max_page_size)
     return json_response(request, body, 200, p)
 
 
@@ -260,7 +257,7 @@ async def instances(request: Request) -> Response:
         ev = _resolve(request, owner)
         items: list[StoredEvent] = []
         if ev.fields.get("type") == "seriesMaster":
-            items = series_members(ev, w_start, w_end, faults)
+            items = series_members(store, ev, w_start, w_end, faults)
             if "rec-instances-include-master" in faults:
                 items.append(ev)
         context = (f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/events"
@@ -280,7 +277,7 @@ async def calendar_view(request: Request) -> Response:
         items: list[StoredEvent] = []
         for ev in store.events_of(owner.id, scope):
             if ev.fields.get("type") == "seriesMaster":
-                items += series_members(ev, w_start, w_end, faults)
+                items += series_members(store, ev, w_start, w_end, faults)
             elif _overlaps(ev.start_utc, ev.end_utc, w_start, w_end):
                 items.append(ev)
         return _page(request, items, f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendarView")
@@ -301,7 +298,7 @@ def _resolve(request: Request, owner: User) -> StoredEvent:
     cal_id = request.path_params.get("calendar_id")
     if cal_id is not None and master.calendar_id != find_calendar(request, owner).id:
         raise not_found()
-    member = _member(master, split[1], request.app.state.faults)
+    member = _member(store, master, split[1], request.app.state.faults)
     if member is None:
         raise not_found()
     return member
@@ -359,12 +356,12 @@ def _master_with_series(request: Request, owner: User, wanted: set[str],
         is_master = ev.fields.get("type") == "seriesMaster"
         if "cancelledOccurrences" in wanted:
             dates = [] if not is_master or "rec-no-cancelled-occurrences" in faults \
-                else sorted(_cancelled(ev))
+                else sorted(_state(store, ev).cancelled)
             body["cancelledOccurrences"] = [
                 occurrence_id_property(ev.id, date.fromisoformat(d)) for d in dates]
         if "exceptionOccurrences" in wanted | expand:
             records = {} if not is_master or "rec-no-exception-occurrences" in faults \
-                else _exceptions(ev)
+                else _state(store, ev).exceptions
             members = sorted((_exception(ev, iso, rec) for iso, rec in records.items()),
                              key=lambda m: m.start_utc)
             body["exceptionOccurrences"] = [_payload(m, store, p, faults) for m in members]
@@ -392,21 +389,22 @@ async def update_item(request: Request) -> Response:
         event_writes.update_event(store, draft, payload, faults)
         day = date.fromisoformat(ev.fields["occurrence_date"])
         if ("start" in payload or "end" in payload) and "rec-no-boundary-check" not in faults:
-            _check_boundaries(master, day, draft, faults)
+            _check_boundaries(store, master, day, draft, faults)
         draft.fields["type"] = ("occurrence" if "rec-exception-stays-occurrence" in faults
                                 else "exception")
         draft.fields["seriesMasterId"] = (None if "rec-exception-loses-master" in faults
                                           else master.id)
-        _exceptions(master)[day.isoformat()] = {
+        exceptions = _state(store, master).exceptions
+        exceptions[day.isoformat()] = {
             "fields": draft.fields, "start_utc": draft.start_utc, "end_utc": draft.end_utc,
             "change_key": draft.change_key, "modified": draft.modified}
         body = {"@odata.context": event_context(owner.id),
-                **_payload(_exception(master, day.isoformat(), _exceptions(master)[day.isoformat()]),
+                **_payload(_exception(master, day.isoformat(), exceptions[day.isoformat()]),
                            store, p, faults)}
     return json_response(request, body, 200, p)
 
 
-def _check_boundaries(master: StoredEvent, day: date, draft: StoredEvent,
+def _check_boundaries(store: Store, master: StoredEvent, day: date, draft: StoredEvent,
                       faults: frozenset[str]) -> None:
     """event-update.md: an occurrence cannot move to or before the previous occurrence's day,
     nor to or after the next one's (days in the recurrence zone)."""
@@ -417,7 +415,7 @@ def _check_boundaries(master: StoredEvent, day: date, draft: StoredEvent,
     def actual_day(neighbour: date | None) -> date | None:
         if neighbour is None:
             return None
-        record = _exceptions(master).get(neighbour.isoformat())
+        record = _state(store, master).exceptions.get(neighbour.isoformat())
         return record["start_utc"].astimezone(series.zone).date() if record else neighbour
 
     prev_day, next_day = actual_day(before), actual_day(after)
@@ -435,12 +433,16 @@ async def delete_item(request: Request) -> Response:
             master = store.event(owner.id, _master_id_of(ev))
             assert master is not None
             iso = ev.fields["occurrence_date"]
-            _exceptions(master).pop(iso, None)
-            if iso not in _cancelled(master):
-                _cancelled(master).append(iso)
+            state = _state(store, master)
+            state.exceptions.pop(iso, None)
+            if iso not in state.cancelled:
+                state.cancelled.append(iso)
             store.touch(master)
     if not _is_member(ev):
-        return await routes_events.delete(request)
+        response = await routes_events.delete(request)
+        with store.lock:  # the series is gone with its master
+            store.extensions.get(STATE_KEY, {}).pop((owner.id, ev.id), None)
+        return response
     rid, crid = request_ids(request)
     return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
 
@@ -499,7 +501,7 @@ async def list_events(request: Request) -> Response:
         for item in body["value"]:
             master = store.event(owner.id, item.get("id", ""))
             if master is not None and master.fields.get("type") == "seriesMaster":
-                members = series_members(master, master.start_utc,
+                members = series_members(store, master, master.start_utc,
                                          master.start_utc + timedelta(days=31), frozenset())
                 extra += [_payload(m, store, prefs(request), frozenset()) for m in members[:3]]
     body["value"] += extra
