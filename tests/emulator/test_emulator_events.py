@@ -94,6 +94,10 @@ def test_create_on_each_collection_lands_in_the_primary_calendar(alex: httpx.Cli
 
 def test_users_path_and_me_path_are_the_same_mailbox(alex: httpx.Client) -> None:
     created = alex.post("users/alexw@contoso.com/events", json=lunch()).json()
+    # @odata.context echoes the user key as the path wrote it
+    assert "$metadata#users('alexw%40contoso.com')/events/$entity" in created["@odata.context"]
+    assert alex.get("users/AlexW@contoso.com/calendars").json()["@odata.context"].endswith(
+        "users('AlexW%40contoso.com')/calendars")
     assert alex.get(f"me/events/{created['id']}").json()["id"] == created["id"]
     assert alex.get(f"users/{ALEX_ID}/events/{created['id']}").status_code == 200
 
@@ -174,8 +178,10 @@ def test_calendars_list_get_and_default(alex: httpx.Client) -> None:
     assert cal["owner"] == {"name": "Alex Wilber", "address": "AlexW@contoso.com"}
     default = alex.get("me/calendar").json()
     assert default["id"] == cal["id"] and default["isDefaultCalendar"] is True
-    assert default["@odata.context"].endswith("/calendars/$entity")
-    assert alex.get(f"me/calendars/{cal['id']}").json()["id"] == cal["id"]
+    assert default["@odata.context"].endswith(f"users('{ALEX_ID}')/calendar/$entity")
+    by_id = alex.get(f"me/calendars/{cal['id']}").json()
+    assert by_id["id"] == cal["id"] and by_id["@odata.context"].endswith("/calendars/$entity")
+    assert list(by_id)[1:4] == ["id", "name", "color"]
 
 
 def test_calendar_errors(alex: httpx.Client) -> None:

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, not_found
-from graphcal.emulator.routing import mailbox_routes, json_response
+from graphcal.emulator.routing import context_user, json_response, mailbox_routes
 from graphcal.emulator.serialize import GRAPH_ROOT, calendar_payload
 from graphcal.emulator.store import Calendar, Store, User, is_well_formed_id
 
@@ -32,7 +32,10 @@ async def get_calendar(request: Request) -> Response:
     store: Store = request.app.state.store
     with store.lock:
         cal = find_calendar(request, owner)
-        body = {"@odata.context": f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendars/$entity",
+        # /calendar answers .../calendar/$entity, /calendars/{id} .../calendars/$entity (docs).
+        segment = "calendars" if "calendar_id" in request.path_params else "calendar"
+        body = {"@odata.context": f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')"
+                                  f"/{segment}/$entity",
                 **calendar_payload(cal, store)}
     return json_response(request, body)
 
@@ -43,7 +46,8 @@ async def list_calendars(request: Request) -> Response:
     with store.lock:
         value = [calendar_payload(c, store) for c in store.calendars_of(owner.id)]
     return json_response(request, {
-        "@odata.context": f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendars", "value": value})
+        "@odata.context": f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/calendars",
+        "value": value})
 
 
 ROUTES: list[Route] = [

@@ -18,7 +18,7 @@ from graphcal.emulator import odata
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, not_found, request_ids
 from graphcal.emulator.routes_calendars import find_calendar
-from graphcal.emulator.routing import json_response, mailbox_routes
+from graphcal.emulator.routing import context_user, json_response, mailbox_routes
 from graphcal.emulator.serialize import GRAPH_ROOT, event_context, event_payload, prefs
 from graphcal.emulator.store import Store, StoredEvent, User, is_well_formed_id
 
@@ -51,7 +51,7 @@ async def create(request: Request) -> Response:
         ev, created = event_writes.create_event(store, owner, calendar, payload, faults)
         if created:
             request.app.state.event_hooks.created(request, store, ev, payload)
-        body = {"@odata.context": event_context(owner.id, _calendar_scope(request)),
+        body = {"@odata.context": event_context(context_user(request, owner), _calendar_scope(request)),
                 **event_payload(ev, store, p, faults)}
     location = f"{GRAPH_ROOT}/users('{owner.id}')/events('{quote(ev.id, safe='')}')"
     return json_response(request, body, 201, p, {"Location": location})
@@ -69,7 +69,8 @@ async def list_events(request: Request) -> Response:
             scope = find_calendar(request, owner).id
         items = odata.apply(list(store.events_of(owner.id, scope)), q)
         body = odata.collection_body(
-            request, q, items, event_context(owner.id, collection=True, select=q.select_order),
+            request, q, items, event_context(context_user(request, owner), collection=True,
+                                    select=q.select_order),
             lambda ev: event_payload(ev, store, p, faults, q.select), p.max_page_size)
     return json_response(request, body, 200, p)
 
@@ -83,7 +84,7 @@ async def get_event(request: Request) -> Response:
     store: Store = request.app.state.store
     with store.lock:
         ev = find_event(request, owner)
-        body = {"@odata.context": event_context(owner.id, select=q.select_order),
+        body = {"@odata.context": event_context(context_user(request, owner), select=q.select_order),
                 **event_payload(ev, store, p, request.app.state.faults, q.select)}
     return json_response(request, body, 200, p)
 
@@ -99,7 +100,8 @@ async def update(request: Request) -> Response:
         before = copy.deepcopy(ev.fields)
         event_writes.update_event(store, ev, payload, faults)
         request.app.state.event_hooks.updated(request, store, ev, payload, before)
-        body = {"@odata.context": event_context(owner.id), **event_payload(ev, store, p, faults)}
+        body = {"@odata.context": event_context(context_user(request, owner)),
+                **event_payload(ev, store, p, faults)}
     return json_response(request, body, 200, p)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, Awaitable, Callable
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -32,6 +33,14 @@ def mailbox_routes(suffix: str, endpoints: dict[str, Endpoint]) -> list[Route]:
     handler, methods = by_method(endpoints), list(endpoints)
     return [Route(f"{API}/me{suffix}", handler, methods=methods),
             Route(f"{API}/users/{{user}}{suffix}", handler, methods=methods)]
+
+
+def context_user(request: Request, owner: Any) -> str:
+    """The user key of ``@odata.context``: the owner's id for ``/me``, else the path's key as
+    written (Graph echoes it: ``users('meganb%40contoso.OnMicrosoft.com')`` in
+    outlook-share-or-delegate-calendar.md)."""
+    key = request.path_params.get("user")
+    return owner.id if key is None else quote(key, safe="")
 
 
 def json_response(request: Request, body: Any, status: int = 200, prefs: Prefs | None = None,

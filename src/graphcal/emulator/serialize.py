@@ -188,8 +188,8 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
 
 def calendar_payload(cal: Calendar, store: Store) -> dict[str, Any]:
     owner = store.users[cal.owner_id]
-    return {"@odata.id": f"{GRAPH_ROOT}/users('{cal.owner_id}')/calendars('{quote(cal.id, safe='')}')",
-            "id": cal.id, "name": cal.name, "color": cal.color, "hexColor": cal.hexColor,
+    # Property order of the documented calendar GET (outlook-share-or-delegate-calendar.md).
+    return {"id": cal.id, "name": cal.name, "color": cal.color, "hexColor": cal.hexColor,
             "isDefaultCalendar": cal.isDefaultCalendar, "changeKey": cal.changeKey,
             "canShare": cal.canShare, "canViewPrivateItems": cal.canViewPrivateItems,
             "canEdit": cal.canEdit, "allowedOnlineMeetingProviders": list(cal.allowedOnlineMeetingProviders),
