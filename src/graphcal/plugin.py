@@ -18,12 +18,16 @@ from typing import Any, Iterator
 import pytest
 
 from graphcal import __version__
-from graphcal.cassettes import CANONICAL_BASE, Provenance, Scrubber, register_matchers, vcr_options
+from graphcal.cassettes import (
+    CANONICAL_BASE, Provenance, Scrubber, explain, register_matchers, vcr_options,
+)
 from graphcal.client import Clock, VirtualClock, use_clock
 from graphcal.errors import GraphcalError
 from graphcal.invariants.registry import load_catalog
+from graphcal.personas import Cast
 from graphcal.results import (
-    Profile, RunResult, ScenarioResult, ScenarioStatus, failure_reasons, judge, load_profile,
+    Profile, RunResult, ScenarioResult, ScenarioStatus, StepStatus, failure_reasons, judge,
+    load_profile,
 )
 from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
 from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
@@ -185,8 +189,6 @@ def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
     try:
         if mode == "replay":
             provenance = Provenance.read(cassette, item.nodeid)
-            from graphcal.personas import Cast
-
             cast = Cast.from_json(provenance.cast)
             anchors = Anchors(provenance.anchors, replay=True, nodeid=item.nodeid)
             profile = state.profile(provenance.target.get("profile", ""))
@@ -253,11 +255,16 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
         scenario.error = describe_exception(exc, pyfuncitem.nodeid)
     scenario.duration_s = time.perf_counter() - started
     judge(scenario, catalog, g.profile)
-    if raised is not None and not isinstance(raised, GraphcalError) and "cassette" not in (scenario.error or ""):
+    if raised is not None and not isinstance(raised, GraphcalError) and explain(raised) is None:
         raise raised  # a bug in the scenario itself: keep its traceback
     reasons = failure_reasons(scenario)
     if reasons:
-        pytest.fail(f"scenario failed on target {g.kind}:\n  " + "\n  ".join(reasons), pytrace=False)
+        # the first line is what pytest's short summary shows: make it name what failed
+        tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if v.breaks_the_test]
+        tags += [f"step {s.index} {s.status.value}" for s in scenario.steps
+                 if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)]
+        pytest.fail(f"{', '.join(tags) or 'scenario error'} on target {g.kind}:\n  " + "\n  ".join(reasons),
+                    pytrace=False)
     return result
 
 

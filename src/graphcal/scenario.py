@@ -105,7 +105,7 @@ class Step:
         if schema is not None:
             if r.body is None:
                 what = r.json_error or "an empty body"
-                self._record("SCHEMA-1", Outcome.fail(f"expected a {schema} payload, got {what}"), index)
+                self._record("SCHEMA-1", Outcome.fail(f"expected a JSON {schema} payload, got {what}"), index)
             else:
                 self.check("SCHEMA-1", r.body, schema)
         return r

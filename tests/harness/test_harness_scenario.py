@@ -50,7 +50,7 @@ def test_non_json_answer_fails_schema_1_with_what_came_back():
         s.response(g.persona("organizer").get("/me/events/1"), schema="event")
     check = g.scenario.steps[0].checks[0]
     assert check.invariant == "SCHEMA-1" and check.verdict is Verdict.FAIL
-    assert "expected a event payload, got not JSON: text/html" in check.message
+    assert "expected a JSON event payload, got not JSON: text/html" in check.message
     assert g.scenario.steps[0].exchanges[0].text == "<html>nope</html>"
 
 

@@ -18,7 +18,7 @@ def body_matches_schema(payload: Any, type_name: str) -> Outcome:
     from graphcal.schema import validate
 
     if payload is None:
-        return Outcome.fail(f"expected a {type_name} payload, got no JSON body")
+        return Outcome.fail(f"expected a JSON {type_name} payload, got no JSON body")
     violations = validate(payload, type_name)
     if not violations:
         return Outcome.ok()
