@@ -52,6 +52,14 @@ def test_record_from_the_emulator_then_replay_offline_with_the_same_verdicts(pro
     assert before[("suites/events/test_scenario.py::test_create", "EVT-TZ-1")] == "pass"
 
 
+def test_record_mode_once_keeps_an_existing_cassette_and_its_anchors(project: Project):
+    project.run("suites", "--target", "emulator", "--record-mode=rewrite").assert_outcomes(passed=1)
+    files = sorted((project.path / "cassettes" / "events").iterdir())
+    before = {p.name: p.read_text() for p in files}
+    project.run("suites", "--target", "emulator", "--record-mode=once").assert_outcomes(passed=1)
+    assert {p.name: p.read_text() for p in files} == before
+
+
 def test_replay_blocks_the_network(project: Project):
     project.write('test_net.py', '''
 import pytest, socket
