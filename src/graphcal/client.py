@@ -50,10 +50,16 @@ class Clock:
 
 
 class VirtualClock(Clock):
-    """Replay time: sleeping advances the clock instantly, so back-off costs nothing."""
+    """Replay time: sleeping advances the clock instantly, so back-off costs nothing.
 
-    def __init__(self) -> None:
+    Requests take no time on replay, so a poll that timed out while recording would poll more
+    often than the recording did; ``exhausted`` names the exceptions that say "no more recorded
+    answers": ``eventually`` then ends as the recording did, with the last value.
+    """
+
+    def __init__(self, exhausted: tuple[type[BaseException], ...] = ()) -> None:
         self.now = 0.0
+        self.exhausted = exhausted
 
     def monotonic(self) -> float:
         return self.now
@@ -90,10 +96,19 @@ def eventually(probe: Callable[[], T], *, deadline_s: float, initial_delay_s: fl
     if deadline_s < 0 or initial_delay_s < 0 or max_delay_s < 0 or factor < 1:
         raise ValueError("eventually() needs non-negative delays and factor >= 1")
     clock = current_clock()
+    exhausted = getattr(clock, "exhausted", ())
     end = clock.monotonic() + deadline_s
     delay = initial_delay_s
+    attempts = 0
+    value: T
     while True:
-        value = probe()
+        try:
+            value = probe()
+        except exhausted:
+            if not attempts:
+                raise
+            return value  # the recording ran out here: it timed out after these polls
+        attempts += 1
         remaining = end - clock.monotonic()
         if value or remaining <= 0:
             return value

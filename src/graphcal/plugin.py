@@ -220,7 +220,10 @@ def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
         pytest.skip(reason)
     g = Graph(target, scenario, cast, anchors, state.scrubber, profile)
     vcr_cassette = request.getfixturevalue("vcr") if mode != "off" else None
-    with use_clock(VirtualClock() if mode == "replay" else Clock()):
+    from vcr.errors import CannotOverwriteExistingCassetteException
+
+    clock = VirtualClock(exhausted=(CannotOverwriteExistingCassetteException,)) if mode == "replay" else Clock()
+    with use_clock(clock):
         yield g
     g.close()
     scenario.anchors = dict(anchors.values)

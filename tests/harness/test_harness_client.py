@@ -164,6 +164,25 @@ def test_eventually_gives_the_last_falsy_value_at_the_deadline():
     assert len(probes) == 5  # at 0, 1, 3, 7, 10
 
 
+class NoMoreRecorded(Exception):
+    pass
+
+
+def test_eventually_on_replay_ends_where_the_recording_ran_out():
+    answers = iter([[], []])
+
+    def probe():
+        try:
+            return next(answers)
+        except StopIteration:
+            raise NoMoreRecorded from None
+
+    with use_clock(VirtualClock(exhausted=(NoMoreRecorded,))):
+        assert eventually(probe, deadline_s=3600, initial_delay_s=1) == []
+    with use_clock(VirtualClock(exhausted=(NoMoreRecorded,))), pytest.raises(NoMoreRecorded):
+        eventually(probe, deadline_s=10)  # nothing recorded at all: that is an error
+
+
 def test_prefer_helpers_merge_into_one_header():
     merged = prefer(prefer_timezone("UTC"), prefer_body_type("text"), {"X-Other": "1"})
     assert merged == {"Prefer": 'outlook.timezone="UTC", outlook.body-content-type="text"', "X-Other": "1"}

@@ -60,6 +60,28 @@ def test_record_mode_once_keeps_an_existing_cassette_and_its_anchors(project: Pr
     assert {p.name: p.read_text() for p in files} == before
 
 
+def test_a_poll_that_timed_out_while_recording_times_out_on_replay_too(project: Project):
+    project.write("suites/events/test_poll.py", '''
+        import pytest
+        from graphcal.client import eventually
+
+        @pytest.mark.scenario(feature="events", invariants=["EVT-CREATE-1"])
+        def test_poll(graph):
+            organizer = graph.persona("organizer")
+            with graph.step("1: wait for an event nobody created") as s:
+                found = eventually(lambda: organizer.get("/me/events", params={"$filter": "subject eq 'never'"}).body["value"],
+                                   deadline_s=0.3, initial_delay_s=0.001, max_delay_s=0.001)
+                s.require(found, "the event nobody created")
+        ''')
+    recorded = project.run("suites/events/test_poll.py", "--target", "emulator", "--record-mode=rewrite",
+                           "--report-dir", "rec")
+    replayed = project.run("suites/events/test_poll.py", "--report-dir", "rep")
+    recorded.assert_outcomes(failed=1)
+    replayed.assert_outcomes(failed=1)
+    assert verdicts(project.path / "rec") == verdicts(project.path / "rep")
+    replayed.assert_line("*step 1 (1: wait for an event nobody created) blocked: could not get the event nobody created*")
+
+
 def test_replay_blocks_the_network(project: Project):
     project.write('test_net.py', '''
 import pytest, socket
