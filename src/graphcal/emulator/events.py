@@ -289,14 +289,14 @@ _WRITABLE = set(_SIMPLE) | {"location", "locations", "isOnlineMeeting", "onlineM
                             "transactionId", "recurrence"}
 
 
-def parse_json(raw: bytes) -> dict[str, Any]:
-    """The request body as a JSON object, or 400 RequestBodyRead."""
+def parse_json(raw: bytes, what: str = "an event") -> dict[str, Any]:
+    """The request body as a JSON object, or 400 RequestBodyRead naming ``what`` it should be."""
     try:
         value = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise body_read(f"Invalid JSON. {exc}") from None
     if not isinstance(value, dict):
-        raise body_read("Invalid JSON. The request body must be a JSON object (an event).")
+        raise body_read(f"Invalid JSON. The request body must be a JSON object ({what}).")
     return value
 
 
