@@ -41,3 +41,23 @@ def test_recorded_cassettes_and_reports_hold_no_token_or_password(tmp_path: Path
     leaks = [(p.name, s) for p in written for s in secrets if s in p.read_text(errors="replace")]
     leaks += [("console", s) for s in secrets if s in result.stdout + result.stderr]
     assert leaks == []
+
+
+def test_committed_cassettes_hold_no_secret_and_only_persona_placeholders():
+    import re
+
+    from graphcal.emulator.seed import DEFAULT_SEED
+
+    root = Path(__file__).resolve().parents[2] / "cassettes"
+    secrets = [u["password"] for u in DEFAULT_SEED["users"] if u.get("password")]
+    secrets += [a["client_secret"] for a in DEFAULT_SEED.get("apps", [])]
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    placeholders = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert not [s for s in secrets if s in text], path
+        assert "127.0.0.1" not in text and "oauth2" not in text, path
+        for value in re.findall(r"(?im)^\s*authorization:\s*\n\s*-\s*(.+)$", text):
+            assert re.fullmatch(r"Bearer persona:[a-z0-9_]+", value.strip()), (path, value)
+            placeholders += 1
+    assert placeholders >= len(files) // 2  # every cassette's requests carry the placeholder
