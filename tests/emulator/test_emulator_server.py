@@ -37,6 +37,8 @@ def test_personas_are_the_documented_users_with_stable_ids() -> None:
     assert names["ChristieC@contoso.com"] == "Christie Cline"
     assert names["MeganB@contoso.com"] == "Megan Bowen"
     assert any(p["role_hint"] == "room" for p in a.personas)
+    # roles of people are the harness's table (graphcal.personas), never a seed hint
+    assert [p["role_hint"] for p in a.personas if p["password"]] == [None] * 4
     assert set(a.personas[0]) == {"id", "displayName", "userPrincipalName", "mail", "password", "role_hint"}
 
 

@@ -2,8 +2,11 @@
 
 The default seed is the documented demo tenant's people (Alex Wilber, Adele Vance, Christie
 Cline, Megan Bowen) plus a meeting room resource. Ids are fixed GUIDs so a replayed cassette
-finds the same users. A seed file (``--seed FILE``) is JSON of the same shape as
-:data:`DEFAULT_SEED`; missing optional keys get defaults in :func:`normalise_seed`.
+finds the same users. People carry no role hint: who plays which role is the harness's roles
+table (``graphcal.personas``), the one place roles are defined. Only a resource that cannot
+sign in (the room) has a ``role_hint``: the role the emulator target maps it to. A seed file
+(``--seed FILE``) is JSON of the same shape as :data:`DEFAULT_SEED`; missing optional keys get
+defaults in :func:`normalise_seed`.
 """
 
 from __future__ import annotations
@@ -23,16 +26,16 @@ DEFAULT_SEED: dict[str, Any] = {
     "users": [
         {"id": "4f1c2b9e-6a3d-4e57-9b08-1c2d3e4f5a61", "displayName": "Alex Wilber",
          "userPrincipalName": "AlexW@contoso.com", "password": "alex-emulator-pw",
-         "role_hint": "organizer", "timeZone": "Pacific Standard Time"},
+         "timeZone": "Pacific Standard Time"},
         {"id": "8a7b6c5d-4e3f-4a2b-8c1d-0e9f8a7b6c52", "displayName": "Adele Vance",
          "userPrincipalName": "AdeleV@contoso.com", "password": "adele-emulator-pw",
-         "role_hint": "attendee", "timeZone": "Pacific Standard Time"},
+         "timeZone": "Pacific Standard Time"},
         {"id": "2c3d4e5f-6a7b-4c8d-9e0f-1a2b3c4d5e63", "displayName": "Christie Cline",
          "userPrincipalName": "ChristieC@contoso.com", "password": "christie-emulator-pw",
-         "role_hint": "delegate", "timeZone": "Pacific Standard Time"},
+         "timeZone": "Pacific Standard Time"},
         {"id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c64", "displayName": "Megan Bowen",
          "userPrincipalName": "MeganB@contoso.com", "password": "megan-emulator-pw",
-         "role_hint": "attendee2", "timeZone": "Pacific Standard Time"},
+         "timeZone": "Pacific Standard Time"},
         {"id": "6b5a4f3e-2d1c-4b0a-9f8e-7d6c5b4a3f65", "displayName": "Conf Room Adams",
          "userPrincipalName": "Adams@contoso.com", "password": None,
          "role_hint": "room", "type": "room", "timeZone": "Pacific Standard Time"},
