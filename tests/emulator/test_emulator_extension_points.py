@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from graphcal.emulator import app as app_module
+from graphcal.emulator import mail
 from graphcal.emulator.app import create_app
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError
@@ -118,6 +119,20 @@ def test_store_api_reads_what_http_wrote(server: EmulatorServer, alex: httpx.Cli
         assert stored.start_utc.isoformat() == "2017-04-15T19:00:00+00:00"
         assert stored.calendar_id == store.default_calendar(alex_user.id).id
         assert [e.id for e in store.events_of(alex_user.id)] == [ev["id"]]
+
+
+def test_feature_state_is_a_store_extension_dropped_by_reset(server: EmulatorServer,
+                                                            alex: httpx.Client) -> None:
+    adele = {"emailAddress": {"address": "AdeleV@contoso.com"}, "type": "required"}
+    assert alex.post("me/events", json=lunch(attendees=[adele])).status_code == 201
+    store = server.app.state.store
+    with store.lock:
+        delivered = store.extensions[mail.STATE_KEY]
+        assert delivered is mail.mailboxes(store)
+        assert [m.kind for m in delivered.of(store.user("AdeleV@contoso.com").id)] == [mail.REQUEST]
+    server.reset()
+    assert mail.STATE_KEY not in server.app.state.store.extensions
+    assert mail.mailboxes(server.app.state.store).of(store.user("AdeleV@contoso.com").id) == []
 
 
 def test_reset_empties_mailboxes_and_keeps_tokens(server: EmulatorServer, alex: httpx.Client) -> None:

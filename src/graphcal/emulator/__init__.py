@@ -14,7 +14,8 @@ Extending it (a feature lives in its own modules; the core stays as it is):
 - Event hooks: ``app.state.event_hooks`` (``hooks.EventHooks``): ``on_create``, ``on_update``,
   ``on_delete`` lists, called after each event write while ``store.lock`` is held.
 - Store: ``app.state.store`` (``store.Store``), the only shared state, one ``RLock``; events
-  are ``StoredEvent`` records; feature state goes in ``store.extensions[<module name>]``.
+  are ``StoredEvent`` records; a feature's own state (series exceptions, messages) is
+  ``store.extension(<its module name>, factory)``, nowhere else (a reset drops it).
 - Access: ``app.state.mailbox_access(principal, owner, request) -> bool``.
 - Faults: names in ``faults.FAULTS``; read ``request.app.state.faults``.
 """

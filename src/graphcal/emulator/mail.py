@@ -1,8 +1,9 @@
 """Mailboxes: the meeting messages scheduling delivers, and their Graph payloads.
 
 Messages are the eventMessage family (``eventMessageRequest``, ``eventMessageResponse``, and
-plain ``eventMessage`` for cancellations). They live with the store they belong to (one
-:class:`Mailboxes` per :class:`Store`, created on first use) and are guarded by ``store.lock``.
+plain ``eventMessage`` for cancellations). They are this module's entry in
+``store.extensions`` (one :class:`Mailboxes` per :class:`Store`, made on first use), guarded
+by ``store.lock`` and dropped by a reset like every other piece of state.
 Property order follows the documented eventMessageResponse (meeting-proposals walkthrough,
 step 3) and eventMessageRequest (eventmessage-get.md).
 """
@@ -13,7 +14,6 @@ import base64
 import hashlib
 import itertools
 import uuid
-import weakref
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -101,13 +101,12 @@ class Mailboxes:
         return self.messages.get(owner_id, {}).pop(canonical_id(message_id), None)
 
 
-_MAILBOXES: "weakref.WeakKeyDictionary[Store, Mailboxes]" = weakref.WeakKeyDictionary()
+STATE_KEY = __name__  # this module's entry in store.extensions
 
 
 def mailboxes(store: Store) -> Mailboxes:
-    """The mailboxes of ``store`` (same lifetime, same lock)."""
-    with store.lock:
-        return _MAILBOXES.setdefault(store, Mailboxes())
+    """The messages of ``store`` (its extension: same lifetime, same lock)."""
+    return store.extension(STATE_KEY, Mailboxes)
 
 
 def new_message_id(user: User) -> str:

@@ -100,7 +100,7 @@ def _basis(fields: dict[str, Any]) -> Any:
 def _state(store: Store, master: StoredEvent) -> SeriesState:
     """The series' state in store.extensions; a fresh one when the master's recurrence, start
     or end changed since (the series was regenerated: exceptions and cancellations are gone)."""
-    states: dict[tuple[str, str], SeriesState] = store.extensions.setdefault(STATE_KEY, {})
+    states: dict[tuple[str, str], SeriesState] = store.extension(STATE_KEY, dict)
     key = (master.owner_id, master.id)
     basis = _basis(master.fields)
     state = states.get(key)
@@ -441,7 +441,7 @@ async def delete_item(request: Request) -> Response:
     if not _is_member(ev):
         response = await routes_events.delete(request)
         with store.lock:  # the series is gone with its master
-            store.extensions.get(STATE_KEY, {}).pop((owner.id, ev.id), None)
+            store.extension(STATE_KEY, dict).pop((owner.id, ev.id), None)
         return response
     rid, crid = request_ids(request)
     return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})

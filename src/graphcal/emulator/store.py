@@ -7,7 +7,9 @@ Other threads (a test poking the store of an in-process server) must take the lo
 Events are data (:class:`StoredEvent`): the Graph properties as stored in ``fields`` (start and
 end in the zone the client gave), plus the server facts (ids, instants, stamps). Feature
 modules (recurrence expansion, scheduling, delta) read and write these records through the
-methods below.
+methods below. A feature's own state (recurrence's series exceptions, scheduling's
+messages) is one entry of ``extensions`` keyed by the feature's module name, made on first
+use by :meth:`Store.extension`; a reset (a fresh Store) drops it with the events.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+
+T = TypeVar("T")
 
 # Outlook item ids are base64 of an entry id that starts with these bytes ("AAMk...").
 _ID_PREFIX = b"\x00\x03\x24\x00"
@@ -132,6 +136,13 @@ class Store:
         self.extensions: dict[str, Any] = {}
         for u in seed["users"]:
             self._add_user(u)
+
+    def extension(self, key: str, factory: Callable[[], T]) -> T:
+        """Feature state ``key`` (the feature's module name), made by ``factory`` on first use."""
+        with self.lock:
+            if key not in self.extensions:
+                self.extensions[key] = factory()
+            return self.extensions[key]  # type: ignore[no-any-return]
 
     # -- users and calendars ---------------------------------------------------------------
     def _add_user(self, u: dict[str, Any]) -> None:
