@@ -1,25 +1,16 @@
-"""A signed-in HTTP client for one emulator user, shaped for the REC-* checks.
+"""The emulator's organizer as a signed-in graphcal client, shaped for the REC-* checks.
 
-Used by tests/recurrence/test_recurrence_emulator_*.py (real HTTP on 127.0.0.1).
+Used through the fixtures of tests/recurrence/conftest.py (real HTTP on 127.0.0.1). Answers are
+``graphcal.client.GraphResponse`` objects: what the checks read (status, body, headers).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
-
+from graphcal.client import GraphClient, GraphResponse
 from graphcal.emulator.server import EmulatorServer
-
-
-@dataclass
-class Answer:
-    """What the REC checks read from a response: status, parsed body, headers."""
-
-    status: int
-    body: Any
-    headers: dict[str, str] = field(default_factory=dict)
+from graphcal.personas import fetch_token
 
 
 class Mailbox:
@@ -27,19 +18,17 @@ class Mailbox:
 
     def __init__(self, srv: EmulatorServer) -> None:
         user = srv.personas[0]
-        token = httpx.post(srv.token_url, data={
+        token = fetch_token(srv.token_url, {
             "grant_type": "password", "username": user["userPrincipalName"],
             "password": user["password"], "client_id": "graphcal-tests",
-            "scope": "https://graph.microsoft.com/.default"}).json()["access_token"]
-        self.http = httpx.Client(base_url=srv.base_url + "/", timeout=10,
-                                 headers={"Authorization": f"Bearer {token}"})
+            "scope": "https://graph.microsoft.com/.default"})
+        self.client = GraphClient(srv.base_url, token, persona="organizer", timeout_s=10)
 
     def close(self) -> None:
-        self.http.close()
+        self.client.close()
 
-    def send(self, method: str, path: str, **kwargs: Any) -> Answer:
-        r = self.http.request(method, path.lstrip("/"), **kwargs)
-        return Answer(r.status_code, r.json() if r.content else None, dict(r.headers))
+    def send(self, method: str, path: str, **kwargs: Any) -> GraphResponse:
+        return self.client.request(method, path, **kwargs)
 
     def create(self, body: dict[str, Any]) -> dict[str, Any]:
         r = self.send("POST", "/me/events", json=body)
@@ -49,12 +38,8 @@ class Mailbox:
     def listed(self, path: str, start: str, end: str, headers: dict[str, str] | None = None) -> list[dict[str, Any]]:
         """Every item of instances/calendarView for the window, following nextLinks."""
         items: list[dict[str, Any]] = []
-        r = self.http.get(path.lstrip("/"), params={"startDateTime": start, "endDateTime": end},
-                          headers=headers)
-        while True:
-            assert r.status_code == 200, r.text
-            items += r.json()["value"]
-            link = r.json().get("@odata.nextLink")
-            if not link:
-                return items
-            r = self.http.get(link, headers=headers)
+        for page in self.client.pages(path, params={"startDateTime": start, "endDateTime": end},
+                                      headers=headers):
+            assert page.status == 200, page.text
+            items += page.body["value"]
+        return items

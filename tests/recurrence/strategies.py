@@ -10,8 +10,8 @@ firstDayOfWeek, dayOfMonth 29-31, February 29; the three range types; zones with
 hemispheres, a 30-minute DST (Lord Howe), no DST (India), UTC and an IANA name; wall-clock
 times inside DST gaps; zero-length, short, all-day-like and multi-day durations.
 
-Import from a test under tests/recurrence as ``from strategies import series``; from
-elsewhere, put this directory on sys.path first.
+A test under tests/recurrence imports it by name (``from strategies import series``): pytest
+puts this directory on sys.path (see tests/recurrence/conftest.py).
 """
 
 from __future__ import annotations

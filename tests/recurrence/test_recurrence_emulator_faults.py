@@ -8,19 +8,14 @@ against an emulator with the fault on the named invariant fails.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, ContextManager
 
 import pytest
+from recurrence_emulator_http import Mailbox
 
 from graphcal import golden
 from graphcal.emulator.faults import FAULTS
-from graphcal.emulator.server import EmulatorServer
 from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
-
-sys.path.insert(0, str(Path(__file__).parent))
-from recurrence_emulator_http import Mailbox  # noqa: E402
 
 load_catalog()
 PST = "Pacific Standard Time"
@@ -163,23 +158,12 @@ def test_every_recurrence_fault_has_a_case() -> None:
     assert {inv for inv, _ in CASES.values()} == {i for i in CATALOG if i.startswith("REC-")}
 
 
-@pytest.fixture(scope="module")
-def correct() -> Iterator[Mailbox]:
-    with EmulatorServer() as srv:
-        box = Mailbox(srv)
-        yield box
-        box.close()
-
-
 @pytest.mark.parametrize("fault", list(CASES))
-def test_fault_fails_its_invariant(fault: str, correct: Mailbox) -> None:
+def test_fault_fails_its_invariant(fault: str, mailbox: Mailbox,
+                                   mailbox_on: Callable[[frozenset[str]], ContextManager[Mailbox]]) -> None:
     inv, run = CASES[fault]
-    control = run(correct)
+    control = run(mailbox)
     assert control.passed, f"{inv} fails without any fault: {control.message}"
-    with EmulatorServer(faults={fault}) as srv:
-        box = Mailbox(srv)
-        try:
-            outcome = run(box)
-        finally:
-            box.close()
+    with mailbox_on(frozenset({fault})) as box:
+        outcome = run(box)
     assert not outcome.passed, f"{inv} passed with fault {fault} on"

@@ -8,22 +8,16 @@ to a minimal series and window, printed in the failure.
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
+from recurrence_emulator_http import Mailbox
+from strategies import series_with_window
 
 from graphcal import recurrence
 from graphcal.emulator import expansion
-from graphcal.emulator.server import EmulatorServer
 from graphcal.invariants.registry import CATALOG, load_catalog
-
-sys.path.insert(0, str(Path(__file__).parent))
-from recurrence_emulator_http import Mailbox  # noqa: E402
-from strategies import series_with_window  # noqa: E402
 
 load_catalog()
 QUIET = dict(deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -42,14 +36,6 @@ def test_expansion_equals_the_oracle(case: tuple[dict[str, Any], datetime, datet
     emulator = [(x.start, x.end, x.date)
                 for x in expansion.slots(expansion.series_of(body), start, end)]
     assert emulator == oracle, _described(body, start, end)
-
-
-@pytest.fixture(scope="module")
-def mailbox() -> Iterator[Mailbox]:
-    with EmulatorServer() as srv:
-        box = Mailbox(srv)
-        yield box
-        box.close()
 
 
 @settings(max_examples=50, **QUIET)

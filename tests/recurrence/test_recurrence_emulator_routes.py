@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-import pytest
+from recurrence_emulator_http import Mailbox
 
 from graphcal.emulator.routes_recurrence import occurrence_id
 from graphcal.emulator.server import EmulatorServer
-
-sys.path.insert(0, str(Path(__file__).parent))
-from recurrence_emulator_http import Mailbox  # noqa: E402
 
 PST = "Pacific Standard Time"
 WINDOW = {"startDateTime": "2017-09-01T00:00:00", "endDateTime": "2018-01-01T00:00:00"}
@@ -26,19 +21,6 @@ def weekly(subject: str = "Lunch") -> dict[str, Any]:
             "recurrence": {"pattern": {"type": "weekly", "interval": 1, "daysOfWeek": ["Monday"]},
                            "range": {"type": "endDate", "startDate": "2017-09-04",
                                      "endDate": "2017-12-31"}}}
-
-
-@pytest.fixture
-def srv() -> Iterator[EmulatorServer]:
-    with EmulatorServer() as server:
-        yield server
-
-
-@pytest.fixture
-def box(srv: EmulatorServer) -> Iterator[Mailbox]:
-    mailbox = Mailbox(srv)
-    yield mailbox
-    mailbox.close()
 
 
 def test_calendar_view_on_every_documented_path(srv: EmulatorServer, box: Mailbox) -> None:
