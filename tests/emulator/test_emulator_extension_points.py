@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -188,3 +189,64 @@ def test_concurrent_patches_each_get_a_distinct_change_key(server: EmulatorServe
     finally:
         for c in clients:
             c.close()
+
+
+def test_each_event_path_is_served_by_one_route() -> None:
+    # features plug into the core's event routes (event_hooks); none shadows a path
+    paths = [r.path for r in create_app().routes if isinstance(r, Route)]
+    assert len(paths) == len(set(paths))
+    assert "/v1.0/me/events/{event_id}" in paths
+
+
+def _series(alex: httpx.Client) -> tuple[str, list[str]]:
+    master = alex.post("me/events", json=lunch(recurrence={
+        "pattern": {"type": "daily", "interval": 1},
+        "range": {"type": "numbered", "startDate": "2017-04-15", "numberOfOccurrences": 3}})).json()
+    listed = alex.get(f"me/events/{master['id']}/instances",
+                      params={"startDateTime": "2017-04-01", "endDateTime": "2017-05-01"}).json()
+    return master["id"], [o["id"] for o in listed["value"]]
+
+
+def test_occurrences_resolve_through_the_core_item_route(server: EmulatorServer, alex: httpx.Client) -> None:
+    master_id, occurrences = _series(alex)
+    r = alex.get(f"users/AlexW@contoso.com/events/{occurrences[0]}", params={"$select": "subject,type"})
+    # the same @odata.context as a stored event's: the path's user key and the $select
+    assert r.json()["@odata.context"].endswith("users('AlexW%40contoso.com')/events(subject,type)/$entity")
+    assert r.json()["type"] == "occurrence"
+    assert alex.delete(f"me/events/{occurrences[1]}").status_code == 204
+    assert_graph_error(alex.get(f"me/events/{occurrences[1]}"), 404, "ErrorItemNotFound")
+    assert [e["id"] for e in alex.get("me/events").json()["value"]] == [master_id]  # masters only
+    assert alex.delete(f"me/events/{master_id}").status_code == 204
+    assert server.app.state.store.extension("graphcal.emulator.routes_recurrence", dict) == {}
+
+
+def test_a_feature_plugs_virtual_events_into_the_core(server: EmulatorServer, alex: httpx.Client) -> None:
+    real = alex.post("me/events", json=lunch()).json()
+    store = server.app.state.store
+    with store.lock:
+        template = store.event(store.user("AlexW@contoso.com").id, real["id"])
+    ghost_id = real["id"][:-4] + "Z" * 2 + real["id"][-2:]
+    deleted: list[str] = []
+
+    class Ghosts:
+        def find(self, store, owner, event_id, faults):  # type: ignore[no-untyped-def]
+            return dataclasses.replace(template, id=ghost_id) if event_id == ghost_id else None
+
+        def update(self, store, owner, event, sent, faults):  # type: ignore[no-untyped-def]
+            return dataclasses.replace(event, fields={**event.fields, "subject": sent["subject"]})
+
+        def delete(self, store, owner, event):  # type: ignore[no-untyped-def]
+            deleted.append(event.id)
+
+        def listed(self, store, owner, shown, faults):  # type: ignore[no-untyped-def]
+            return []
+    server.app.state.event_hooks.virtual.insert(0, Ghosts())
+    try:
+        assert alex.get(f"me/events/{ghost_id}").json()["id"] == ghost_id
+        assert alex.get(f"me/events/{real['id']}").json()["id"] == real["id"]  # stored first
+        assert alex.patch(f"me/events/{ghost_id}", json={"subject": "boo"}).json()["subject"] == "boo"
+        assert alex.delete(f"me/events/{ghost_id}").status_code == 204
+        assert deleted == [ghost_id]
+        assert [e["id"] for e in alex.get("me/events").json()["value"]] == [real["id"]]
+    finally:
+        server.app.state.event_hooks.virtual.pop(0)

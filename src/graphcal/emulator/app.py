@@ -2,7 +2,9 @@
 
 ``create_app(seed=None, faults=frozenset(), extra_routes=())`` builds a Starlette app whose
 routes are the list :data:`ROUTE_MODULES` assembles (each feature module exports ``ROUTES``);
-a feature adds its module to that list (or passes ``extra_routes``). State on ``app.state``:
+a feature adds its module to that list (or passes ``extra_routes``), and a feature that plugs
+into the core's event routes lists its module, which has ``install(app)``, in
+:data:`FEATURE_MODULES`. State on ``app.state``:
 ``store`` (the only shared state), ``faults``, ``event_hooks``, ``mailbox_access``.
 """
 
@@ -33,10 +35,17 @@ _log = logging.getLogger("graphcal.emulator")
 ROUTE_MODULES: list[str] = [
     "graphcal.emulator.routes_users",
     "graphcal.emulator.routes_calendars",
-    "graphcal.emulator.routes_recurrence",  # before routes_events: occurrence ids on item paths
     "graphcal.emulator.routes_events",
+    "graphcal.emulator.routes_recurrence",
     "graphcal.emulator.routes_respond",
     "graphcal.emulator.routes_messages",
+]
+
+
+# Feature modules whose install(app) plugs them into the core (app.state.event_hooks).
+FEATURE_MODULES: list[str] = [
+    "graphcal.emulator.scheduling",         # meeting delivery (issue 5)
+    "graphcal.emulator.routes_recurrence",  # occurrences behind the event item routes
 ]
 
 
@@ -145,7 +154,8 @@ def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = froze
     app.state.store = Store(normalised)
     app.state.faults = check_names(frozenset(faults))
     app.state.event_hooks = EventHooks()
-    importlib.import_module("graphcal.emulator.scheduling").install(app)  # meeting delivery (issue 5)
+    for name in FEATURE_MODULES:
+        importlib.import_module(name).install(app)
     app.state.mailbox_access = auth.default_mailbox_access
     app.state.tenant_aliases = {normalised["tenant"].lower(), "common", "organizations",
                                 str(normalised.get("domain", "")).lower()} - {""}

@@ -1,12 +1,16 @@
 """Events: create (POST, 201), list, get, update (PATCH, 200), delete (204).
 
 Collections: ``/events``, ``/calendar/events``, ``/calendars/{id}/events`` under ``/me`` and
-``/users/{id|upn}``. Items: ``/events/{id}`` (and the same under a calendar).
+``/users/{id|upn}``. Items: ``/events/{id}`` (and the same under a calendar). These routes are
+the only ones for those paths: features plug in through ``app.state.event_hooks``
+(:mod:`graphcal.emulator.hooks`), e.g. an item id that is not stored is resolved by the
+features' virtual events (recurrence's occurrences), which then answer PATCH and DELETE.
 """
 
 from __future__ import annotations
 
 import copy
+from typing import Any
 from urllib.parse import quote
 
 from starlette.requests import Request
@@ -17,23 +21,39 @@ from graphcal.emulator import events as event_writes
 from graphcal.emulator import odata
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, not_found, request_ids
+from graphcal.emulator.hooks import EventHooks, VirtualEvents
 from graphcal.emulator.routes_calendars import find_calendar
 from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import GRAPH_ROOT, event_context, event_payload, prefs
+from graphcal.emulator.serialize import (GRAPH_ROOT, SELECTABLE, Prefs, event_context,
+                                         event_payload, prefs)
 from graphcal.emulator.store import Store, StoredEvent, User, is_well_formed_id
 
 
-def find_event(request: Request, owner: User) -> StoredEvent:
-    """The event the path names; 400 ErrorInvalidIdMalformed / 404 ErrorItemNotFound."""
+def locate_event(request: Request, owner: User, *,
+                 stored_only: bool = False) -> tuple[StoredEvent, VirtualEvents | None]:
+    """The event the path names and the feature that computes it (None for a stored event):
+    a stored event first, then the features' virtual events (unless ``stored_only``).
+    400 ErrorInvalidIdMalformed / 404 ErrorItemNotFound."""
     store: Store = request.app.state.store
     event_id = request.path_params["event_id"]
     if not is_well_formed_id(event_id):
         raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
-    ev = store.event(owner.id, event_id)
+    ev, source = store.event(owner.id, event_id), None
+    if ev is None and not stored_only:
+        ev, source = _hooks(request).resolve(store, owner, event_id, request.app.state.faults)
     cal_id = request.path_params.get("calendar_id")
     if ev is None or (cal_id is not None and ev.calendar_id != find_calendar(request, owner).id):
         raise not_found()
-    return ev
+    return ev, source
+
+
+def find_event(request: Request, owner: User) -> StoredEvent:
+    """The stored event the path names (meeting responses act on stored events only)."""
+    return locate_event(request, owner, stored_only=True)[0]
+
+
+def _hooks(request: Request) -> EventHooks:
+    return request.app.state.event_hooks
 
 
 def _calendar_scope(request: Request) -> str | None:
@@ -44,13 +64,14 @@ async def create(request: Request) -> Response:
     owner = mailbox(request)
     p = prefs(request)
     payload = event_writes.parse_json(await request.body())
+    _hooks(request).received(request, payload)
     store: Store = request.app.state.store
     faults = request.app.state.faults
     with store.lock:
         calendar = find_calendar(request, owner)
         ev, created = event_writes.create_event(store, owner, calendar, payload, faults)
         if created:
-            request.app.state.event_hooks.created(request, store, ev, payload)
+            _hooks(request).created(request, store, ev, payload)
         body = {"@odata.context": event_context(context_user(request, owner), _calendar_scope(request)),
                 **event_payload(ev, store, p, faults)}
     location = f"{GRAPH_ROOT}/users('{owner.id}')/events('{quote(ev.id, safe='')}')"
@@ -68,24 +89,61 @@ async def list_events(request: Request) -> Response:
         if "calendar_id" in request.path_params or request.url.path.endswith("/calendar/events"):
             scope = find_calendar(request, owner).id
         items = odata.apply(list(store.events_of(owner.id, scope)), q)
+        shown: list[StoredEvent] = []
+
+        def render(ev: StoredEvent) -> dict[str, Any]:
+            shown.append(ev)
+            return event_payload(ev, store, p, faults, q.select)
         body = odata.collection_body(
             request, q, items, event_context(context_user(request, owner), collection=True,
-                                    select=q.select_order),
-            lambda ev: event_payload(ev, store, p, faults, q.select), p.max_page_size)
+                                             select=q.select_order), render, p.max_page_size)
+        body["value"] += [event_payload(ev, store, p, faults)
+                          for ev in _hooks(request).listed(store, owner, shown, faults)]
     return json_response(request, body, 200, p)
 
 
 async def get_event(request: Request) -> Response:
     owner = mailbox(request)
     p = prefs(request)
+    extra = _hooks(request).properties
+    if (_names(request, "$select") | _names(request, "$expand")) & extra.keys():
+        return _get_with_properties(request, owner, p)
     q = odata.parse(request)
     if q.top is not None or q.skip or q.order or q.predicate or q.count:
         raise GraphError(400, "BadRequest", "Only $select applies to a single event.")
     store: Store = request.app.state.store
     with store.lock:
-        ev = find_event(request, owner)
+        ev, _ = locate_event(request, owner)
         body = {"@odata.context": event_context(context_user(request, owner), select=q.select_order),
                 **event_payload(ev, store, p, request.app.state.faults, q.select)}
+    return json_response(request, body, 200, p)
+
+
+def _names(request: Request, option: str) -> set[str]:
+    return {s.strip() for s in request.query_params.get(option, "").split(",") if s.strip()}
+
+
+def _get_with_properties(request: Request, owner: User, p: Prefs) -> Response:
+    """GET of one event whose $select/$expand names properties a feature renders (e.g. a series
+    master's cancelledOccurrences and exceptionOccurrences)."""
+    extra = _hooks(request).properties
+    wanted, expand = _names(request, "$select"), _names(request, "$expand")
+    unknown = ((wanted - extra.keys() - SELECTABLE)
+               | (expand - {name for name, prop in extra.items() if prop.expandable}))
+    if unknown:
+        raise GraphError(400, "RequestBroker--ParseUri",
+                         f"Could not find a property named '{sorted(unknown)[0]}' on type "
+                         f"'microsoft.graph.event'.")
+    store: Store = request.app.state.store
+    faults = request.app.state.faults
+    with store.lock:
+        ev, _ = locate_event(request, owner)
+        select = frozenset(wanted - extra.keys()) if wanted else None
+        body: dict[str, Any] = {"@odata.context": event_context(context_user(request, owner)),
+                                **event_payload(ev, store, p, faults, select)}
+        for name, prop in extra.items():
+            if name in wanted | expand:
+                body[name] = prop.render(store, ev, p, faults)
     return json_response(request, body, 200, p)
 
 
@@ -96,10 +154,13 @@ async def update(request: Request) -> Response:
     store: Store = request.app.state.store
     faults = request.app.state.faults
     with store.lock:
-        ev = find_event(request, owner)
-        before = copy.deepcopy(ev.fields)
-        event_writes.update_event(store, ev, payload, faults)
-        request.app.state.event_hooks.updated(request, store, ev, payload, before)
+        ev, source = locate_event(request, owner)
+        if source is None:
+            before = copy.deepcopy(ev.fields)
+            event_writes.update_event(store, ev, payload, faults)
+            _hooks(request).updated(request, store, ev, payload, before)
+        else:
+            ev = source.update(store, owner, ev, payload, faults)
         body = {"@odata.context": event_context(context_user(request, owner)),
                 **event_payload(ev, store, p, faults)}
     return json_response(request, body, 200, p)
@@ -109,9 +170,12 @@ async def delete(request: Request) -> Response:
     owner = mailbox(request)
     store: Store = request.app.state.store
     with store.lock:
-        ev = find_event(request, owner)
-        store.remove_event(owner.id, ev.id)
-        request.app.state.event_hooks.deleted(request, store, ev)
+        ev, source = locate_event(request, owner)
+        if source is None:
+            store.remove_event(owner.id, ev.id)
+            _hooks(request).deleted(request, store, ev)
+        else:
+            source.delete(store, owner, ev)
     rid, crid = request_ids(request)
     return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
 

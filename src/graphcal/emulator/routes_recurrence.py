@@ -1,7 +1,7 @@
 """Recurring series: instances, calendarView, occurrences, exceptions and cancellations.
 
 Occurrences are never stored: they are computed from the series master (``expansion``) when a
-request needs them. What a client changed is kept per master in ``store.extensions[__name__]``
+request needs them. What a client changed is kept per master in ``store.extension(__name__)``
 (:class:`SeriesState`: exceptions by original date, cancelled dates). ``/events`` therefore keeps
 listing masters and single instances only, and deleting the master deletes the whole series
 with it (its state is dropped too).
@@ -13,10 +13,11 @@ recurrence zone (event resource). Editing the master's recurrence, start or end 
 series: its exceptions and cancellations are dropped (Outlook does the same; Graph is silent);
 the state remembers which (recurrence, start, end) it belongs to, so no update hook is needed.
 
-This module's routes come before ``routes_events`` and hand every id that is not an
-occurrence (and every GET that does not ask for cancelledOccurrences/exceptionOccurrences) to
-the core handlers unchanged; its event-collection routes only exist so that the fault switches
-``rec-accept-invalid`` and ``rec-events-lists-occurrences`` can misbehave there.
+This module owns the ``/instances`` and ``/calendarView`` routes. The event item and collection
+routes are the core's (``routes_events``); :func:`install` plugs the series into them through
+``app.state.event_hooks``: :class:`Occurrences` resolves, updates and deletes occurrence ids,
+a master's GET renders ``cancelledOccurrences``/``exceptionOccurrences`` on request, and the
+fault switches ``rec-accept-invalid`` and ``rec-events-lists-occurrences`` misbehave there.
 """
 
 from __future__ import annotations
@@ -24,31 +25,31 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from graphcal import timezones
 from graphcal.emulator import events as event_writes
-from graphcal.emulator import expansion, odata, routes_events
+from graphcal.emulator import expansion, odata
 from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, bad_request, not_found, request_ids
+from graphcal.emulator.errors import GraphError, bad_request
+from graphcal.emulator.hooks import EventProperty
 from graphcal.emulator.routes_calendars import find_calendar
+from graphcal.emulator.routes_events import locate_event
 from graphcal.emulator.routing import json_response, mailbox_routes
-from graphcal.emulator.serialize import (GRAPH_ROOT, SELECTABLE, Prefs, event_context,
-                                         event_payload, prefs)
+from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, prefs
 from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
 
 STATE_KEY = __name__               # this module's entry in store.extensions
 _MARK = b"\x03OCC"                 # separates the master's id bytes from the occurrence date
 _ID_PREFIX_LEN = 4                 # store.encode_id's fixed prefix
-_SPECIAL = {"cancelledOccurrences", "exceptionOccurrences"}
 _WINDOW_MISSING = ("This request requires a time window specified by the query string "
                    "parameters StartDateTime and EndDateTime.")
 
@@ -119,7 +120,16 @@ def _ical_uid(master: StoredEvent, day: date) -> str:
     return uid[:32] + f"{day.year:04X}{day.month:02X}{day.day:02X}" + uid[40:]
 
 
-def _occurrence(master: StoredEvent, slot: expansion.Slot) -> StoredEvent:
+def _position(master: StoredEvent, day: date, original_start: datetime,
+              faults: frozenset[str]) -> dict[str, Any]:
+    """occurrenceId and originalStart: the occurrence's place in its series (event resource)."""
+    if "rec-oid-utc" in faults:
+        day = original_start.astimezone(timezone.utc).date()
+    return {"occurrenceId": occurrence_id_property(master.id, day),
+            "originalStart": timezones.format_instant(original_start).replace(".0000000Z", "Z")}
+
+
+def _occurrence(master: StoredEvent, slot: expansion.Slot, faults: frozenset[str]) -> StoredEvent:
     """The occurrence the pattern places at ``slot``, as a record event_payload can render."""
     fields = dict(master.fields)
     zone_name = master.fields["start"]["timeZone"]
@@ -131,6 +141,7 @@ def _occurrence(master: StoredEvent, slot: expansion.Slot) -> StoredEvent:
             timezones.to_local(slot.end, master.fields["end"]["timeZone"])),
             "timeZone": master.fields["end"]["timeZone"]},
         "occurrence_date": slot.date.isoformat(), "original_start": slot.start,
+        **_position(master, slot.date, slot.start, faults),
     })
     return StoredEvent(id=occurrence_id(master.id, slot.date), owner_id=master.owner_id,
                        calendar_id=master.calendar_id, fields=fields, start_utc=slot.start,
@@ -160,7 +171,7 @@ def _member(store: Store, master: StoredEvent, day: date,
     if record is not None:
         return _exception(master, iso, record)
     slot = expansion.slot_on(_series(master, faults), day)
-    return _occurrence(master, slot) if slot is not None else None
+    return _occurrence(master, slot, faults) if slot is not None else None
 
 
 def _overlaps(start: datetime, end: datetime, w_start: datetime, w_end: datetime) -> bool:
@@ -173,39 +184,12 @@ def series_members(store: Store, master: StoredEvent, w_start: datetime, w_end: 
     state = _state(store, master)
     exceptions = state.exceptions
     cancelled = set() if "rec-cancelled-listed" in faults else set(state.cancelled)
-    out = [_occurrence(master, slot)
+    out = [_occurrence(master, slot, faults)
            for slot in expansion.slots(_series(master, faults), w_start, w_end)
            if slot.date.isoformat() not in cancelled and slot.date.isoformat() not in exceptions]
     out += [_exception(master, iso, rec) for iso, rec in exceptions.items()
             if iso not in cancelled and _overlaps(rec["start_utc"], rec["end_utc"], w_start, w_end)]
     return out
-
-
-# --- payloads ---------------------------------------------------------------------------------
-
-def _payload(ev: StoredEvent, store: Store, p: Prefs, faults: frozenset[str],
-             select: frozenset[str] | None = None) -> dict[str, Any]:
-    body = event_payload(ev, store, p, faults, select)
-    day = ev.fields.get("occurrence_date")
-    if day is None or select is not None:
-        return body
-    if "rec-oid-utc" in faults:
-        day = ev.fields["original_start"].astimezone(timezone.utc).date().isoformat()
-    extra = {"occurrenceId": occurrence_id_property(_master_id_of(ev), date.fromisoformat(day)),
-             "originalStart": timezones.format_instant(ev.fields["original_start"])
-             .replace(".0000000Z", "Z")}
-    out: dict[str, Any] = {}
-    for key, value in body.items():
-        out[key] = value
-        if key == "type":
-            out.update(extra)
-    return out
-
-
-def _master_id_of(ev: StoredEvent) -> str:
-    split = split_occurrence_id(ev.id)
-    assert split is not None
-    return split[0]
 
 
 # --- request helpers --------------------------------------------------------------------------
@@ -241,7 +225,7 @@ def _page(request: Request, items: list[StoredEvent], context: str) -> Response:
     if q.select is not None:
         context += "(" + ",".join(sorted(q.select)) + ")"
     body = odata.collection_body(request, q, odata.apply(ranked, q), context,
-                                 lambda ev: _payload(ev, store, p, faults, q.select),
+                                 lambda ev: event_payload(ev, store, p, faults, q.select),
                                  p.max_page_size)
     return json_response(request, body, 200, p)
 
@@ -254,7 +238,7 @@ async def instances(request: Request) -> Response:
     store: Store = request.app.state.store
     faults = request.app.state.faults
     with store.lock:
-        ev = _resolve(request, owner)
+        ev, _ = locate_event(request, owner)
         items: list[StoredEvent] = []
         if ev.fields.get("type") == "seriesMaster":
             items = series_members(store, ev, w_start, w_end, faults)
@@ -283,112 +267,39 @@ async def calendar_view(request: Request) -> Response:
         return _page(request, items, f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendarView")
 
 
-# --- items: occurrences, exceptions, cancellations --------------------------------------------
+# --- occurrences and exceptions behind the core's item routes ----------------------------------
 
-def _resolve(request: Request, owner: User) -> StoredEvent:
-    """The event the path names: a stored event, or an occurrence/exception of a stored master."""
-    store: Store = request.app.state.store
-    event_id = request.path_params["event_id"]
-    split = split_occurrence_id(event_id) if store.event(owner.id, event_id) is None else None
-    if split is None:
-        return routes_events.find_event(request, owner)
-    master = store.event(owner.id, split[0])
-    if master is None or master.fields.get("type") != "seriesMaster":
-        raise not_found()
-    cal_id = request.path_params.get("calendar_id")
-    if cal_id is not None and master.calendar_id != find_calendar(request, owner).id:
-        raise not_found()
-    member = _member(store, master, split[1], request.app.state.faults)
-    if member is None:
-        raise not_found()
-    return member
+def _master_id_of(ev: StoredEvent) -> str:
+    split = split_occurrence_id(ev.id)
+    assert split is not None
+    return split[0]
 
 
-def _is_member(ev: StoredEvent) -> bool:
-    return "occurrence_date" in ev.fields
+class Occurrences:
+    """The series' members as virtual events (``hooks.VirtualEvents``): an occurrence id
+    resolves to its occurrence or exception; PATCH makes an exception, DELETE a cancellation."""
 
+    def find(self, store: Store, owner: User, event_id: str,
+             faults: frozenset[str]) -> StoredEvent | None:
+        split = split_occurrence_id(event_id)
+        if split is None:
+            return None
+        master = store.event(owner.id, split[0])
+        if master is None or master.fields.get("type") != "seriesMaster":
+            return None
+        return _member(store, master, split[1], faults)
 
-async def get_item(request: Request) -> Response:
-    owner = mailbox(request)
-    params = {k: v for k, v in request.query_params.items()}
-    wanted = {s.strip() for s in params.get("$select", "").split(",") if s.strip()}
-    expand = {s.strip() for s in params.get("$expand", "").split(",") if s.strip()}
-    if not (wanted | expand) & _SPECIAL:
-        store: Store = request.app.state.store
-        with store.lock:
-            ev = _resolve(request, owner)
-        if not _is_member(ev):
-            return await routes_events.get_event(request)
-        return _member_response(request, owner, ev)
-    return _master_with_series(request, owner, wanted, expand)
-
-
-def _member_response(request: Request, owner: User, ev: StoredEvent) -> Response:
-    p = prefs(request)
-    q = odata.parse(request)
-    if q.top is not None or q.skip or q.order or q.predicate or q.count:
-        raise GraphError(400, "BadRequest", "Only $select applies to a single event.")
-    store: Store = request.app.state.store
-    with store.lock:
-        body = {"@odata.context": event_context(owner.id),
-                **_payload(ev, store, p, request.app.state.faults, q.select)}
-    return json_response(request, body, 200, p)
-
-
-def _master_with_series(request: Request, owner: User, wanted: set[str],
-                        expand: set[str]) -> Response:
-    """GET of a master with $select=cancelledOccurrences / $expand=exceptionOccurrences (event
-    resource: returned only on $select/$expand of a GET that names the series master)."""
-    unknown = (wanted - _SPECIAL - SELECTABLE) | (expand - {"exceptionOccurrences"})
-    if unknown:
-        raise GraphError(400, "RequestBroker--ParseUri",
-                         f"Could not find a property named '{sorted(unknown)[0]}' on type "
-                         f"'microsoft.graph.event'.")
-    p = prefs(request)
-    store: Store = request.app.state.store
-    faults = request.app.state.faults
-    with store.lock:
-        ev = _resolve(request, owner)
-        plain = wanted - _SPECIAL
-        select = frozenset(plain) if wanted else None
-        body: dict[str, Any] = {"@odata.context": event_context(owner.id),
-                                **_payload(ev, store, p, faults, select)}
-        is_master = ev.fields.get("type") == "seriesMaster"
-        if "cancelledOccurrences" in wanted:
-            dates = [] if not is_master or "rec-no-cancelled-occurrences" in faults \
-                else sorted(_state(store, ev).cancelled)
-            body["cancelledOccurrences"] = [
-                occurrence_id_property(ev.id, date.fromisoformat(d)) for d in dates]
-        if "exceptionOccurrences" in wanted | expand:
-            records = {} if not is_master or "rec-no-exception-occurrences" in faults \
-                else _state(store, ev).exceptions
-            members = sorted((_exception(ev, iso, rec) for iso, rec in records.items()),
-                             key=lambda m: m.start_utc)
-            body["exceptionOccurrences"] = [_payload(m, store, p, faults) for m in members]
-    return json_response(request, body, 200, p)
-
-
-async def update_item(request: Request) -> Response:
-    owner = mailbox(request)
-    store: Store = request.app.state.store
-    with store.lock:
-        ev = _resolve(request, owner)
-    if not _is_member(ev):
-        return await routes_events.update(request)
-    p = prefs(request)
-    payload = event_writes.parse_json(await request.body())
-    if "recurrence" in payload and payload["recurrence"] is not None:
-        raise bad_request("An occurrence or exception of a series cannot have a recurrence.")
-    payload.pop("recurrence", None)
-    faults = request.app.state.faults
-    with store.lock:
-        ev = _resolve(request, owner)  # again, under the lock that covers the write
-        master = store.event(owner.id, _master_id_of(ev))
+    def update(self, store: Store, owner: User, event: StoredEvent, sent: dict[str, Any],
+               faults: frozenset[str]) -> StoredEvent:
+        if "recurrence" in sent and sent["recurrence"] is not None:
+            raise bad_request("An occurrence or exception of a series cannot have a recurrence.")
+        sent.pop("recurrence", None)
+        master = store.event(owner.id, _master_id_of(event))
         assert master is not None
-        draft = dataclasses.replace(ev, fields=copy.deepcopy(ev.fields))
-        event_writes.update_event(store, draft, payload, faults)
-        day = date.fromisoformat(ev.fields["occurrence_date"])
-        if ("start" in payload or "end" in payload) and "rec-no-boundary-check" not in faults:
+        draft = dataclasses.replace(event, fields=copy.deepcopy(event.fields))
+        event_writes.update_event(store, draft, sent, faults)
+        day = date.fromisoformat(event.fields["occurrence_date"])
+        if ("start" in sent or "end" in sent) and "rec-no-boundary-check" not in faults:
             _check_boundaries(store, master, day, draft, faults)
         draft.fields["type"] = ("occurrence" if "rec-exception-stays-occurrence" in faults
                                 else "exception")
@@ -398,10 +309,29 @@ async def update_item(request: Request) -> Response:
         exceptions[day.isoformat()] = {
             "fields": draft.fields, "start_utc": draft.start_utc, "end_utc": draft.end_utc,
             "change_key": draft.change_key, "modified": draft.modified}
-        body = {"@odata.context": event_context(owner.id),
-                **_payload(_exception(master, day.isoformat(), exceptions[day.isoformat()]),
-                           store, p, faults)}
-    return json_response(request, body, 200, p)
+        return _exception(master, day.isoformat(), exceptions[day.isoformat()])
+
+    def delete(self, store: Store, owner: User, event: StoredEvent) -> None:
+        master = store.event(owner.id, _master_id_of(event))
+        assert master is not None
+        iso = event.fields["occurrence_date"]
+        state = _state(store, master)
+        state.exceptions.pop(iso, None)
+        if iso not in state.cancelled:
+            state.cancelled.append(iso)
+        store.touch(master)
+
+    def listed(self, store: Store, owner: User, shown: list[StoredEvent],
+               faults: frozenset[str]) -> list[StoredEvent]:
+        if "rec-events-lists-occurrences" not in faults:
+            return []
+        # the fault: a listing also shows each listed master's first occurrences
+        extra: list[StoredEvent] = []
+        for master in shown:
+            if master.fields.get("type") == "seriesMaster":
+                extra += series_members(store, master, master.start_utc,
+                                        master.start_utc + timedelta(days=31), frozenset())[:3]
+        return extra
 
 
 def _check_boundaries(store: Store, master: StoredEvent, day: date, draft: StoredEvent,
@@ -423,31 +353,6 @@ def _check_boundaries(store: Store, master: StoredEvent, day: date, draft: Store
         raise bad_request("Modified occurrence is crossing or overlapping adjacent occurrence.",
                           code="ErrorOccurrenceCrossingBoundary")
 
-
-async def delete_item(request: Request) -> Response:
-    owner = mailbox(request)
-    store: Store = request.app.state.store
-    with store.lock:
-        ev = _resolve(request, owner)
-        if _is_member(ev):
-            master = store.event(owner.id, _master_id_of(ev))
-            assert master is not None
-            iso = ev.fields["occurrence_date"]
-            state = _state(store, master)
-            state.exceptions.pop(iso, None)
-            if iso not in state.cancelled:
-                state.cancelled.append(iso)
-            store.touch(master)
-    if not _is_member(ev):
-        response = await routes_events.delete(request)
-        with store.lock:  # the series is gone with its master
-            store.extension(STATE_KEY, dict).pop((owner.id, ev.id), None)
-        return response
-    rid, crid = request_ids(request)
-    return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
-
-
-# --- event collections: the core's handlers, unless a fault switch says otherwise ---------------
 
 def _repaired(recurrence: Any, start: Any) -> Any:
     """Fault rec-accept-invalid: an invalid recurrence silently made valid instead of a 400."""
@@ -475,50 +380,53 @@ def _repaired(recurrence: Any, start: Any) -> Any:
     return {"pattern": pattern, "range": rng}
 
 
-async def create(request: Request) -> Response:
-    if "rec-accept-invalid" not in request.app.state.faults:
-        return await routes_events.create(request)
-    payload = event_writes.parse_json(await request.body())
-    if "recurrence" in payload:
-        payload["recurrence"] = _repaired(payload["recurrence"], payload.get("start"))
-    raw = json.dumps(payload).encode()
+# --- a master's series properties on GET ($select / $expand) ------------------------------------
 
-    async def receive() -> dict[str, Any]:
-        return {"type": "http.request", "body": raw, "more_body": False}
-    return await routes_events.create(Request(request.scope, receive))
+def _cancelled_occurrences(store: Store, ev: StoredEvent, p: Prefs, faults: frozenset[str]) -> Any:
+    is_master = ev.fields.get("type") == "seriesMaster"
+    dates = ([] if not is_master or "rec-no-cancelled-occurrences" in faults
+             else sorted(_state(store, ev).cancelled))
+    return [occurrence_id_property(ev.id, date.fromisoformat(d)) for d in dates]
 
 
-async def list_events(request: Request) -> Response:
-    response = await routes_events.list_events(request)
-    if "rec-events-lists-occurrences" not in request.app.state.faults:
-        return response
-    # the fault: each listed master is followed by its first occurrences
-    body = json.loads(bytes(response.body))
-    owner = mailbox(request)
-    store: Store = request.app.state.store
-    with store.lock:
-        extra = []
-        for item in body["value"]:
-            master = store.event(owner.id, item.get("id", ""))
-            if master is not None and master.fields.get("type") == "seriesMaster":
-                members = series_members(store, master, master.start_utc,
-                                         master.start_utc + timedelta(days=31), frozenset())
-                extra += [_payload(m, store, prefs(request), frozenset()) for m in members[:3]]
-    body["value"] += extra
-    return json_response(request, body, 200, prefs(request))
+def _exception_occurrences(store: Store, ev: StoredEvent, p: Prefs, faults: frozenset[str]) -> Any:
+    is_master = ev.fields.get("type") == "seriesMaster"
+    records = ({} if not is_master or "rec-no-exception-occurrences" in faults
+               else _state(store, ev).exceptions)
+    members = sorted((_exception(ev, iso, rec) for iso, rec in records.items()),
+                     key=lambda m: m.start_utc)
+    return [event_payload(m, store, p, faults) for m in members]
 
 
-_COLLECTIONS = ("/events", "/calendar/events", "/calendars/{calendar_id}/events")
+# --- hooks ------------------------------------------------------------------------------------
+
+def _drop_series(request: Request, store: Store, event: StoredEvent) -> None:
+    """A deleted master takes its series' state with it."""
+    store.extension(STATE_KEY, dict).pop((event.owner_id, event.id), None)
+
+
+def _accept_invalid(request: Request, sent: dict[str, Any]) -> None:
+    if "rec-accept-invalid" in request.app.state.faults and "recurrence" in sent:
+        sent["recurrence"] = _repaired(sent["recurrence"], sent.get("start"))
+
+
+def install(app: Starlette) -> None:
+    """Plug the series into the core's event routes (``app.state.event_hooks``)."""
+    hooks = app.state.event_hooks
+    hooks.virtual.append(Occurrences())
+    hooks.on_delete.append(_drop_series)
+    hooks.before_create.append(_accept_invalid)
+    # event resource: returned only on $select/$expand of a GET that names the series master
+    hooks.properties["cancelledOccurrences"] = EventProperty(_cancelled_occurrences)
+    hooks.properties["exceptionOccurrences"] = EventProperty(_exception_occurrences, expandable=True)
+
+
 _ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}",
           "/calendars/{calendar_id}/events/{event_id}")
 _VIEWS = ("/calendarView", "/calendarview", "/calendar/calendarView", "/calendar/calendarview",
           "/calendars/{calendar_id}/calendarView", "/calendars/{calendar_id}/calendarview")
 
 ROUTES: list[Route] = [
-    *(r for path in _COLLECTIONS
-      for r in mailbox_routes(path, {"GET": list_events, "POST": create})),
-    *(r for item in _ITEMS
-      for r in mailbox_routes(item, {"GET": get_item, "PATCH": update_item, "DELETE": delete_item})),
     *(r for item in _ITEMS for r in mailbox_routes(f"{item}/instances", {"GET": instances})),
     *(r for view in _VIEWS for r in mailbox_routes(view, {"GET": calendar_view})),
 ]

@@ -32,6 +32,8 @@ EVENT_PROPERTIES: tuple[str, ...] = (
     "start", "end", "location", "locations", "recurrence", "attendees", "organizer",
 )
 SELECTABLE = frozenset(EVENT_PROPERTIES) | {"id"}
+# Rendered after "type" when an event's fields hold them (occurrences and exceptions).
+SERIES_POSITION: tuple[str, ...] = ("occurrenceId", "originalStart")
 
 _PREFER_ITEM = re.compile(r'([A-Za-z][\w.\-]*)\s*=\s*(?:"([^"]*)"|([^,;\s]+))')
 
@@ -177,6 +179,11 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
             out[name] = location
         elif name == "locations":
             out[name] = locations
+        elif name == "type":
+            out[name] = f[name]
+            if select is None:
+                # An occurrence's or exception's place in its series (set by routes_recurrence).
+                out.update((key, f[key]) for key in SERIES_POSITION if key in f)
         elif name == "recurrence":
             rec = f["recurrence"]
             out[name] = (f.get("recurrence_sent") if rec is not None
