@@ -22,12 +22,12 @@ from graphcal.cassettes import (
     CANONICAL_BASE, Provenance, Scrubber, explain, register_matchers, vcr_options,
 )
 from graphcal.client import Clock, VirtualClock, use_clock
-from graphcal.errors import GraphcalError
+from graphcal.errors import ConfigError, GraphcalError
 from graphcal.invariants.registry import load_catalog
-from graphcal.personas import Cast
+from graphcal.personas import Cast, load_persona_config
 from graphcal.results import (
-    Profile, RunResult, ScenarioResult, ScenarioStatus, StepStatus, failure_reasons, judge,
-    load_profile,
+    Profile, RunResult, ScenarioResult, ScenarioStatus, StepStatus, check_profile, failure_reasons,
+    judge, load_profile,
 )
 from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
 from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
@@ -82,6 +82,12 @@ class GraphcalSession:
     def open(self) -> Target:
         if self.target is None:
             target = open_target(self.spec, self.config.getoption("--persona-config"))
+            try:  # a profile mistake is told once, before any scenario runs
+                if target.profile:
+                    self.profile(target.profile, required=target.kind == "url" and target.profile != "url")
+            except GraphcalError:
+                target.close()
+                raise
             self.target = target
             self.scrubber = Scrubber(target.base_url, target.secrets)
             self.run.target = target.describe()
@@ -92,9 +98,17 @@ class GraphcalSession:
             self.target.close()
             self.target = None
 
-    def profile(self, name: str) -> Profile:
+    def profile(self, name: str, *, required: bool = False) -> Profile:
+        """``profiles/<name>.toml`` (none: the target claims everything), checked against the
+        catalog; ``required`` when the user named it (a persona config's ``profile =``)."""
         if name not in self._profiles:
-            self._profiles[name] = load_profile(name, self.profile_dir)
+            path = self.profile_dir / f"{name}.toml"
+            if required and not path.exists():
+                raise ConfigError(f"the persona config names profile {name!r}, but {path} does not "
+                                  f"exist; create it (see profiles/emulator.toml) or drop the line")
+            profile = load_profile(name, self.profile_dir)
+            check_profile(profile, load_catalog())
+            self._profiles[name] = profile
         return self._profiles[name]
 
     def cassette_path(self, item: pytest.Item, feature: str) -> Path:
@@ -113,8 +127,11 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "scenario(feature, invariants): a graphcal scenario test and the invariants it checks")
     try:
         spec = parse_target(config.getoption("--target"))
+        persona_config = config.getoption("--persona-config")
         check_options(spec, record_mode=config.getoption("--record-mode", default=None),
-                      persona_config=config.getoption("--persona-config"))
+                      persona_config=persona_config)
+        if spec.kind == "url" and persona_config:
+            load_persona_config(persona_config)  # a file mistake is told before anything runs
     except GraphcalError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION_KEY] = GraphcalSession(config, spec)
@@ -150,7 +167,10 @@ def pytest_runtestloop(session: pytest.Session) -> Any:
         try:
             state.open()
         except GraphcalError as exc:
-            pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+            # a usage error is one "ERROR: ..." line (pytest.exit would print a banner), and
+            # a run that never reached its target writes no report over the last good one
+            state.report_dir = None
+            raise pytest.UsageError(str(exc)) from None
     try:
         return (yield)
     finally:

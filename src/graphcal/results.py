@@ -16,7 +16,7 @@ import enum
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from graphcal.errors import ConfigError
 from graphcal.invariants.registry import Invariant, Outcome, Severity
@@ -91,6 +91,19 @@ def load_profile(name: str, directory: Path) -> Profile:
                    frozenset(data.get("unsupported_features", [])),
                    frozenset(data.get("unsupported_invariants", [])),
                    {str(k): str(v) for k, v in expected.items()}, str(path))
+
+
+def check_profile(profile: Profile, catalog: Mapping[str, Invariant]) -> None:
+    """A profile that names an invariant or feature the catalog lacks is a typo: say so."""
+    features = {inv.feature for inv in catalog.values()}
+    unknown = sorted((profile.unsupported_invariants | set(profile.expected_failures)) - set(catalog))
+    if unknown:
+        raise ConfigError(f"target profile {profile.path or profile.name} names unknown invariant(s) "
+                          f"{', '.join(unknown)}; `graphcal invariants` lists the ids")
+    if profile.unsupported_features - features:
+        raise ConfigError(f"target profile {profile.path or profile.name} names unknown feature(s) "
+                          f"{', '.join(sorted(profile.unsupported_features - features))}; "
+                          f"the features are: {', '.join(sorted(features))}")
 
 
 # --- the model ------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from typing import Sequence
 import pytest
 
 from graphcal.errors import ConfigError
-from graphcal.targets import check_options, parse_target
+from graphcal.personas import load_persona_config
+from graphcal.targets import check_options, parse_target, probe_reachable
 
 
 def find_suites(start: Path | None = None) -> Path:
@@ -32,6 +33,10 @@ def run_command(target: str, persona_config: str | None, report_dir: str,
                 record_mode: str | None, pytest_args: Sequence[str] = ()) -> int:
     spec = parse_target(target, default="emulator")  # bad target: one clear error, exit 2
     check_options(spec, record_mode=record_mode, persona_config=persona_config)
+    if spec.kind == "url" and persona_config:
+        # told here as one "graphcal: ..." line, before pytest starts
+        load_persona_config(persona_config)
+        probe_reachable(spec.base_url or "")
     suites = find_suites()
     extra = [a for a in pytest_args if a != "--"]
     # paths among the extra arguments (`graphcal run -- suites/events`) narrow the run

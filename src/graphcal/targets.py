@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pytest_recording.plugin import RECORD_MODES as _recording_modes
 
 from graphcal.cassettes import CANONICAL_BASE, PERSONA_PREFIX
 from graphcal.client import GraphClient
@@ -21,6 +22,7 @@ from graphcal.errors import ConfigError, TargetError
 from graphcal.personas import Cast, User, fetch_token, load_persona_config, user_key
 
 KINDS = ("emulator", "replay", "url:<base>", "live")
+RECORD_MODES: tuple[str, ...] = tuple(_recording_modes)  # pytest-recording owns the names
 EMULATOR_CLIENT_ID = "graphcal"
 
 
@@ -157,7 +159,12 @@ def _open_url(spec: TargetSpec, persona_config: str | None) -> Target:
     check_options(spec, record_mode=None, persona_config=persona_config)
     config = load_persona_config(persona_config)
     probe_reachable(spec.base_url)
-    tokens = {key: source.token() for key, source in config.tokens.items()}
+    tokens = {}
+    for key, source in config.tokens.items():
+        try:
+            tokens[key] = source.token()
+        except TargetError as exc:  # say whose sign-in failed: the config has one per user
+            raise TargetError(f"users.{key} in {persona_config}: {exc}") from None
     secrets = set(tokens.values())
     for source in config.tokens.values():
         secrets |= source.secrets()
@@ -181,6 +188,9 @@ def check_options(spec: TargetSpec, *, record_mode: str | None, persona_config: 
     if spec.kind == "url" and not persona_config:
         raise ConfigError(f"--target url:{spec.base_url} needs --persona-config <file.toml> that "
                           "maps roles to users and tokens (format: see graphcal.personas)")
+    if record_mode is not None and record_mode not in RECORD_MODES:
+        raise ConfigError(f"unknown --record-mode {record_mode!r}; use one of: {', '.join(RECORD_MODES)} "
+                          "(rewrite re-records from scratch, once keeps existing cassettes)")
     if spec.kind == "replay" and record_mode not in (None, "none"):
         raise ConfigError(f"--record-mode={record_mode} needs a target to record from; "
                           "use --target emulator (or url:<base>) to record cassettes")

@@ -147,9 +147,9 @@ def test_unreachable_url_is_one_clear_message(project: Project, tmp_path: Path):
     result = project.run("suites", "--target", f"url:http://127.0.0.1:{port}/v1.0",
                                "--persona-config", str(config))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    out = result.stdout
-    assert f"cannot reach http://127.0.0.1:{port}/v1.0" in out and "start the server" in out
-    assert "Traceback" not in out
+    result.assert_line(f"ERROR: cannot reach http://127.0.0.1:{port}/v1.0 (*); start the server or fix "
+                       "the URL in --target url:<base>", stream="stderr")
+    assert "Traceback" not in result.stdout + result.stderr and "_pytest" not in result.stdout
 
 
 def run_against(project: Project, app, tmp_path: Path, token_path: str, personas, *extra: str):
@@ -180,7 +180,8 @@ def test_server_ignoring_prefer_timezone_fails_evt_tz_1_with_evidence(project: P
     node = "suites/events/test_scenario.py::test_create"
     assert got[(node, "EVT-TZ-1")] == "fail"
     assert got[(node, "EVT-CREATE-1")] == "pass" and got[(node, "SCHEMA-1")] == "pass"
-    result.assert_line("*EVT-TZ-1 (MUST) fail in test_create step 1:*")
+    result.assert_line("  EVT-TZ-1 (MUST) fail in 1 scenario: Prefer: outlook.timezone returns start/end in that zone")
+    result.assert_line("    test_create step 1: start/end not in the preferred zone*")
     summary = (project.path / "out" / "summary.md").read_text()
     assert "### EVT-TZ-1 (MUST) in `test_create`" in summary and "POST http://graph.target.invalid" in summary
 
@@ -192,7 +193,7 @@ def test_a_profile_that_expects_the_failure_keeps_the_test_green(project: Projec
     app, personas, token_path = emulator_app()
     result = run_against(project, IgnoresPreferTimezone(app), tmp_path, token_path, personas)
     result.assert_outcomes(passed=1)
-    assert "EVT-TZ-1 (MUST) fail [expected by profile] in test_create step 1" in result.stdout
+    assert "  EVT-TZ-1 (MUST) fail [expected by profile] in 1 scenario: " in result.stdout
 
 
 def test_a_check_that_raises_is_an_error_verdict_not_a_crash(project: Project):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def test_html_matrix_links_each_verdict_to_its_evidence():
     before["scenarios"][0]["invariants"][0]["message"] = "<script>alert(1)</script>"
     after["run_id"], after["target"] = "run2", {"kind": "emulator", "name": "emulator"}
     page = to_html([before, after])
-    assert "<th>url (run1)</th>" in page and "<th>emulator (run2)</th>" in page
+    assert "<th>url<br><small>run1</small></th>" in page and "<th>emulator<br><small>run2</small></th>" in page
     assert "href='#ev-0-T-MUST'>fail</a>" in page and "href='#ev-1-T-MUST'>pass</a>" in page
     assert "id='ev-0-T-MUST'" in page and "expected: 201" in page
     link = "href='#x-0-suites-events-test_a-py-test_a-1-0'>request and response</a>"
@@ -115,6 +116,22 @@ def test_html_matrix_links_each_verdict_to_its_evidence():
     assert page.count("<div id='x-0-") == 1  # each exchange once, however many invariants cite it
     assert "<script>" not in page and "&lt;script&gt;alert(1)" in page  # data is escaped
     assert page.count("<html>") == 1
+
+
+def test_html_puts_failing_rows_first_and_documentation_deviations_apart():
+    run = sample_run(Verdict.PASS)
+    page = to_html([run, sample_run()])
+    matrix = page[page.index("<table class='matrix'>"):page.index("</table>", page.index("<table class='matrix'>"))]
+    rows = re.findall(r"<tr><td><b>([A-Z-]+)</b>", matrix)
+    assert rows.index("T-MUST") < rows.index("T-LATER")  # T-MUST fails in run 2: it leads
+    assert rows[0] in ("T-MUST", "T-SHOULD") and set(rows[:2]) == {"T-MUST", "T-SHOULD"}
+    groups = re.findall(r"<tr class='group'><th colspan='5'>([^<]+)</th>", matrix)
+    assert groups[0] == "Failing: fail or error on some target (2)"
+    assert "the answer says brunch" not in matrix  # deviations are not in the matrix...
+    deviations = page[page.index("<h2 id='deviations'>"):page.index("<h2 id='evidence-0'>")]
+    assert "Documentation deviations (1)" in deviations and "not target failures" in deviations
+    assert deviations.count("the answer says brunch") == 1  # ...and listed once for both runs
+    assert "<span class='chip fail'>1 fail</span>" in page  # the run's totals up top
 
 
 def test_write_reports_writes_four_files_that_agree(tmp_path: Path):
@@ -142,6 +159,18 @@ def test_rundiff_finds_new_failures_fixes_and_changed_shapes():
     text = render(diff)
     assert "new failures: 1" in text and "T-MUST in suites/events/test_a.py::test_a: pass -> fail" in text
 
+
+def test_rundiff_groups_invariants_that_changed_together():
+    before = sample_run(Verdict.PASS)
+    for inv in before["scenarios"][0]["invariants"]:
+        inv["verdict"] = "blocked"  # the scenario stopped early last time...
+    after = copy.deepcopy(before)
+    for inv in after["scenarios"][0]["invariants"]:
+        inv["verdict"] = "pass"  # ...and runs through now
+    text = render(diff_runs(before, after))
+    assert "other verdict changes: 5" in text
+    assert ("  5 invariants in suites/events/test_a.py::test_a: blocked -> pass "
+            "(T-DELTA, T-LATER, T-MUST, T-QUIRK, T-SHOULD)") in text.splitlines()
 
 def test_report_and_diff_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     (tmp_path / "a").mkdir()

@@ -44,7 +44,8 @@ def test_a_server_that_ignores_prefer_timezone(tmp_path: Path):
     assert verdicts[(TZ_SCENARIO, "EVT-TXN-1")]["verdict"] == "pass"   # the rest still ran
     failed_ids = {inv for (_, inv), v in verdicts.items() if v["verdict"] in ("fail", "error")}
     assert {i for i in failed_ids if not i.startswith(("EVT-TZ", "EVT-GOLD"))} == set()
-    assert "EVT-TZ-1 (MUST) fail in test_create_event_in_time_zone_with_transaction_id" in result.stdout
+    assert "EVT-TZ-1 (MUST) fail in 4 scenarios: Prefer: outlook.timezone returns" in result.stdout
+    assert "    test_create_event_in_time_zone_with_transaction_id step 1: start/end not in" in result.stdout
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     assert "### EVT-TZ-1 (MUST) in `test_create_event_in_time_zone_with_transaction_id`" in summary
     assert "POST http://graph.target.invalid/v1.0/me/events -> 201" in summary

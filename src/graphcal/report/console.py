@@ -1,4 +1,5 @@
-"""The console summary: counts, then every failed invariant by id with where and why."""
+"""The console summary: counts, then each failed invariant by id (where and why), the
+scenarios that could not run, and where the full report is."""
 
 from __future__ import annotations
 
@@ -6,12 +7,23 @@ from pathlib import Path
 from typing import Any, Iterable
 
 ORDER = ("pass", "fail", "error", "blocked", "quirk", "unsupported", "skipped")
+SHOWN_PER_INVARIANT = 3  # scenarios listed under one failed invariant; the report has the rest
+SHOWN_STOPPED = 5
 
 
 def failed_invariants(results: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """(scenario, invariant) for each fail/error verdict, in run order."""
     return [(s, v) for s in results["scenarios"] for v in s["invariants"]
             if v["verdict"] in ("fail", "error")]
+
+
+def by_invariant(results: dict[str, Any]) -> dict[str, list[tuple[dict[str, Any], dict[str, Any]]]]:
+    """The failed (scenario, invariant) pairs grouped by invariant id: MUST first, then by id."""
+    groups: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {}
+    for scenario, inv in failed_invariants(results):
+        groups.setdefault(inv["id"], []).append((scenario, inv))
+    rank = {"MUST": 0, "SHOULD": 1, "QUIRK": 2}
+    return dict(sorted(groups.items(), key=lambda kv: (rank.get(kv[1][0][1]["severity"], 3), kv[0])))
 
 
 def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list[str]:
@@ -29,17 +41,41 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
         + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())),
         "invariant verdicts: " + ", ".join(f"{totals.get(k, 0)} {k}" for k in ORDER if totals.get(k)),
     ]
-    failed = failed_invariants(results)
-    if failed:
-        lines.append("failed invariants:")
-        for scenario, inv in failed:
+    written = list(written)
+    report = next((p for p in written if p.name == "report.html"), None)
+    more = f"; all in {report}" if report else ""
+    groups = by_invariant(results)
+    if groups:
+        lines.append(f"failed invariants ({len(groups)}):")
+    for inv_id, entries in groups.items():
+        first = entries[0][1]
+        expected = sum(1 for _, inv in entries if inv.get("expected_failure"))
+        tag = (" [expected by profile]" if expected == len(entries)
+               else f" [{expected} expected by profile]" if expected else "")
+        title = results.get("catalog", {}).get(inv_id, {}).get("title", "")
+        count = f"in {len(entries)} scenarios" if len(entries) > 1 else "in 1 scenario"
+        lines.append(f"  {inv_id} ({first['severity']}) {first['verdict']}{tag} {count}"
+                     + (f": {title}" if title else ""))
+        for scenario, inv in entries[:SHOWN_PER_INVARIANT]:
             where = f" step {inv['step']}" if inv.get("step") else ""
-            expected = " [expected by profile]" if inv.get("expected_failure") else ""
-            lines.append(f"  {inv['id']} ({inv['severity']}) {inv['verdict']}{expected} in "
-                         f"{scenario['name']}{where}: {first_line(inv['message'])}")
+            lines.append(f"    {scenario['name']}{where}: {first_line(inv['message'], 140)}")
+        if len(entries) > SHOWN_PER_INVARIANT:
+            lines.append(f"    … and {len(entries) - SHOWN_PER_INVARIANT} more{more}")
+    stopped = [s for s in scenarios if s["status"] == "error"]
+    if stopped:
+        lines.append(f"scenarios that could not run ({len(stopped)}):")
+        for s in stopped[:SHOWN_STOPPED]:
+            reason = s.get("error") or next((st["reason"] for st in s["steps"]
+                                             if st["status"] in ("error", "blocked")), "")
+            lines.append(f"  {s['name']}: {first_line(reason, 200)}")
+        if len(stopped) > SHOWN_STOPPED:
+            lines.append(f"  … and {len(stopped) - SHOWN_STOPPED} more{more}")
     deviations = sum(len(s["doc_deviations"]) for s in scenarios)
     if deviations:
-        lines.append(f"documentation deviations: {deviations} (see summary.md)")
+        where = ("listed in summary.md and report.html" if written
+                 else "--report-dir DIR writes them to DIR/summary.md")
+        lines.append(f"documentation deviations (defects of the documented examples, not of the "
+                     f"target): {deviations}, {where}")
     for path in written:
         lines.append(f"wrote {path}")
     return lines

@@ -83,11 +83,19 @@ def render(diff: dict[str, Any]) -> str:
         return f"{r['target'].get('name', r['target'].get('kind'))} ({r['run_id']})"
 
     lines = [f"graphcal diff: {run_name(diff['before'])} -> {run_name(diff['after'])}"]
-    for title, key in (("new failures", "new_failures"), ("fixes", "fixes"), ("other verdict changes", "changed")):
+    for title, key in (("new failures", "new_failures"), ("fixes", "fixes")):
         rows = diff[key]
         lines.append(f"{title}: {len(rows)}")
         lines += [f"  {r['invariant']} in {r['scenario']}: {r['before']} -> {r['after']}"
                   + (f" ({r['message']})" if r["message"] and r["after"] in BAD else "") for r in rows]
+    # the rest often moves together (a scenario blocked early: all its invariants blocked -> pass)
+    together: dict[tuple[str, str, str], list[str]] = {}
+    for r in diff["changed"]:
+        together.setdefault((r["scenario"], r["before"], r["after"]), []).append(r["invariant"])
+    lines.append(f"other verdict changes: {len(diff['changed'])}")
+    for (scenario, old, new), ids in together.items():
+        lines.append(f"  {', '.join(ids)} in {scenario}: {old} -> {new}" if len(ids) <= 3 else
+                     f"  {len(ids)} invariants in {scenario}: {old} -> {new} ({', '.join(ids)})")
     lines.append(f"changed payload shapes: {len(diff['shape_changes'])}")
     for c in diff["shape_changes"]:
         lines.append(f"  {c['scenario']} step {c['step']} {c['request']}")
