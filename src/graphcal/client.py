@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.utils
 import functools
 import json
+import re
 import ssl
 import time
 from contextlib import contextmanager
@@ -208,6 +209,10 @@ class GraphResponse:
         return f"<GraphResponse {self.summary()} as {self.persona}>"
 
 
+_HIDDEN = re.compile(r"<(head|script|style)\b.*?</\1\s*>", re.S | re.I)
+_MARKUP = re.compile(r"<[^>]*>")
+
+
 def parse_body(content: bytes, content_type: str | None) -> tuple[Any, str | None, str]:
     """Decode a response body: (parsed JSON or None, why not JSON, text)."""
     text = content.decode("utf-8", errors="replace")
@@ -217,7 +222,11 @@ def parse_body(content: bytes, content_type: str | None) -> tuple[Any, str | Non
         return json.loads(text), None, text
     except ValueError:
         kind = content_type or "no Content-Type"
-        snippet = " ".join(text.split())[:120]
+        shown = text
+        if "html" in kind.lower() or text.lstrip().startswith("<"):
+            # an HTML error page: its words say what happened, its markup says nothing
+            shown = _MARKUP.sub(" ", _HIDDEN.sub(" ", text))
+        snippet = " ".join(shown.split())[:120]
         return None, f"not JSON: {kind}, {len(content)} bytes: {snippet!r}", text
 
 

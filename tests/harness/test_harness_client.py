@@ -30,6 +30,15 @@ def test_html_answer_is_data_with_a_reason_not_an_exception():
     assert "404" in r.summary() and "text/html" in r.summary()
 
 
+def test_an_html_error_page_is_described_by_its_words_not_its_markup():
+    page = ("<!DOCTYPE HTML><html><head><title>Error response</title><style>p{x:1}</style></head>"
+            "<body><h1>Error response</h1><p>Error code: 501</p><p>Message: Unsupported method</p></body></html>")
+    c = client_for(lambda req: httpx.Response(501, text=page, headers={"content-type": "text/html"}))
+    r = c.post("/me/events", json={})
+    assert r.json_error.endswith("'Error response Error code: 501 Message: Unsupported method'")
+    assert r.text == page  # the raw answer stays as evidence
+
+
 def test_error_envelope_is_surfaced_as_data():
     c = client_for(lambda req: httpx.Response(404, json={"error": {"code": "ErrorItemNotFound",
                                                                    "message": "gone"}}))
