@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+from graphcal.invariants import events
+from graphcal.invariants.common import instant
+from graphcal.invariants.registry import CATALOG
 
-from graphcal.invariants import events  # noqa: E402  (after the path set-up above)
-from graphcal.invariants.registry import CATALOG  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 REPOS = {  # extraction file -> the repository its pages come from
     "examples-current.jsonl": "microsoftgraph/microsoft-graph-docs-contrib",
@@ -110,7 +110,7 @@ def find_defects(record: dict[str, Any], created_by: dict[str, Any] | None = Non
     else:
         created = created_by["request"]["body"]
         for key in ("start", "end"):  # EVT-TZ-3, field by field so each defect names its path
-            if key in event and events.instant(event, key) != events.instant(created, key):
+            if key in event and instant(event, key) != instant(created, key):
                 defects.append({"path": key, "found_by": "EVT-TZ-3",
                                 "message": f"documented read-back shows {key} {event[key]}, another instant "
                                            f"than the documented create of this event asked for "

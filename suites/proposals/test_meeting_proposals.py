@@ -24,7 +24,7 @@ import pytest
 
 from graphcal import golden
 from graphcal.client import eventually, prefer_timezone
-from graphcal.invariants.proposals import slot_instants
+from graphcal.invariants.common import address, find_attendee, same_address, slot_instants
 from graphcal.scenario import Graph, Step
 
 PST = "Pacific Standard Time"
@@ -140,10 +140,8 @@ def read_until(graph: Graph, s: Step, role: str, path: str, done: Callable[[dict
     return last[0]
 
 
-def _attendee_status(event: dict[str, Any], address: str) -> str | None:
-    entry = next((a for a in event.get("attendees") or []
-                  if ((a.get("emailAddress") or {}).get("address") or "").casefold() == address.casefold()), {})
-    return (entry.get("status") or {}).get("response")
+def _attendee_status(event: dict[str, Any], attendee_address: str) -> str | None:
+    return ((find_attendee(event, attendee_address) or {}).get("status") or {}).get("response")
 
 
 def invitation_for(event: dict[str, Any], *, organizer: str) -> tuple[Callable[[dict[str, Any]], bool],
@@ -153,8 +151,7 @@ def invitation_for(event: dict[str, Any], *, organizer: str) -> tuple[Callable[[
     organizer with the meeting's subject, so a target that breaks the link still shows what it
     sent (whether it is the right kind of message with the right event is for the invariants)."""
     def from_organizer(message: dict[str, Any]) -> bool:
-        sender = ((message.get("from") or {}).get("emailAddress") or {}).get("address", "")
-        return (message.get("subject") == event.get("subject") and sender.casefold() == organizer.casefold()
+        return (message.get("subject") == event.get("subject") and same_address(address(message.get("from")), organizer)
                 and message.get("meetingMessageType") != "meetingCancelled")
 
     def same_meeting(message: dict[str, Any]) -> bool:

@@ -11,7 +11,7 @@ shows and the target lacks is.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +21,7 @@ from deepdiff.helper import NotPresent
 from graphcal.invariants.normalise import normalise
 from graphcal.invariants.registry import Outcome
 
-__all__ = ["MISSING", "Difference", "differences", "render", "compare"]
+__all__ = ["MISSING", "Difference", "differences", "render", "compare", "golden_check"]
 
 
 class _Missing:
@@ -113,3 +113,30 @@ def compare(target: Any, documented: Any, *, what: str = "the documented payload
     more = f" (+{len(diffs) - 1} more)" if len(diffs) > 1 else ""
     return Outcome.fail(f"{len(diffs)} difference(s) from {what}: {diffs[0]}{more}",
                         diff=render(diffs) + (f"\n{skipped}" if skipped else ""))
+
+
+def golden_check(invariant_id: str, name: str, what: str, *, first_item: bool = False,
+                 volatile: tuple[str, ...] = ()) -> Callable[..., Outcome]:
+    """The check of a SHOULD invariant comparing a target's payload with golden ``name``.
+
+    The check is ``check(payload, golden, roles=None)``: ``golden`` must be that golden file
+    (graphcal.golden.load), ``roles`` maps the target's addresses to roles. Keys the docs do not
+    show are allowed; the golden's documentation defects are not compared, nor the ``volatile``
+    paths (values that differ on every run). ``first_item`` compares with the first element of a
+    documented collection (``value[0]``) instead of the whole answer.
+    """
+
+    def check(payload: Any, golden: Any, roles: Mapping[str, str] | None = None) -> Outcome:
+        if getattr(golden, "name", None) != name:
+            raise ValueError(f"{invariant_id} compares with golden {name!r}, "
+                             f"got {getattr(golden, 'name', golden)!r}")
+        if not isinstance(payload, dict) or "error" in payload:
+            return Outcome.fail(f"the {what} is not a JSON object of the documented kind", actual=payload)
+        documented, defects = golden.payload, tuple(golden.defect_paths)
+        if first_item:
+            documented = documented["value"][0]
+            defects = tuple(p.removeprefix("value[0].") for p in defects if p.startswith("value[0]."))
+        return compare(payload, documented, what=f"the documented {what} ({name})",
+                       target_roles=roles, documented_roles=golden.roles, exclude=defects + volatile)
+
+    return check

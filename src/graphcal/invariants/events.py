@@ -21,7 +21,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from graphcal import timezones
-from graphcal.invariants.diffing import compare, differences, render
+from graphcal.invariants.common import (
+    address, body_of, casefold, graph_error, header, instant, items, not_an_event, obj,
+    problems_outcome, status_of, text_of, unexpected_status, what_came_back,
+)
+from graphcal.invariants.diffing import differences, golden_check, render
 from graphcal.invariants.normalise import html_text
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
 
@@ -48,43 +52,6 @@ _UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$
 
 # --- small readers ------------------------------------------------------------------------------
 
-def header(response: Any, name: str) -> str | None:
-    """A response header, case-insensitively, whatever mapping or pair list holds the headers."""
-    headers = getattr(response, "headers", None) or {}
-    items = headers.items() if hasattr(headers, "items") else headers
-    wanted = name.casefold()
-    for key, value in items:
-        if str(key).casefold() == wanted:
-            return value
-    return None
-
-
-def _what_came_back(response: Any) -> str:
-    error = getattr(response, "json_error", None)
-    body = getattr(response, "body", None)
-    if error:
-        return f"a non-JSON answer ({error})"
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        err = body["error"]
-        return f"error {err.get('code')!r}: {err.get('message')!r}"
-    return "no event object" if not isinstance(body, dict) else "an event object"
-
-
-def _not_an_event(event: Any, what: str = "the event") -> Outcome | None:
-    if isinstance(event, dict) and "error" not in event:
-        return None
-    return Outcome.fail(f"{what} is not an event object", actual=event)
-
-
-def instant(event: Mapping[str, Any], key: str) -> datetime:
-    """An event's ``start`` or ``end`` as a UTC instant (ValueError when unreadable)."""
-    value = event.get(key)
-    if not isinstance(value, dict) or not isinstance(value.get("dateTime"), str) \
-            or not isinstance(value.get("timeZone"), str):
-        raise ValueError(f"{key} is not a dateTimeTimeZone: {value!r}")
-    return timezones.to_instant(value["dateTime"], value["timeZone"])
-
-
 def _same_zone(a: str, b: str) -> bool:
     if a.casefold() == b.casefold():
         return True
@@ -94,33 +61,16 @@ def _same_zone(a: str, b: str) -> bool:
         return False
 
 
-def _obj(value: Any) -> dict[str, Any]:
-    """``value`` if it is a JSON object, else an empty one: a wrong payload reads as missing."""
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _cf(value: Any) -> Any:
-    return value.casefold() if isinstance(value, str) else value
-
-
 def _body_text(body: Any) -> str | None:
     if not isinstance(body, dict) or not isinstance(body.get("content"), str):
         return None
-    if _cf(body.get("contentType")) == "html":
+    if casefold(body.get("contentType")) == "html":
         return html_text(body["content"])
     return " ".join(body["content"].split())
 
 
 def _attendee_keys(attendees: Any) -> list[tuple[str, str]]:
-    keys = []
-    for a in attendees if isinstance(attendees, list) else []:
-        a = a if isinstance(a, dict) else {}
-        email = a.get("emailAddress") if isinstance(a.get("emailAddress"), dict) else {}
-        keys.append((_cf(email.get("address")), _cf(a.get("type"))))
+    keys = [(casefold(address(a)), casefold(obj(a).get("type"))) for a in items(attendees)]
     return sorted(keys, key=lambda k: (str(k[0]), str(k[1])))
 
 
@@ -160,9 +110,9 @@ def echo_mismatches(request_body: Mapping[str, Any], event: Mapping[str, Any]) -
                 continue
             if got_at != wanted_at:
                 found.append((key, _when(request_body[key], wanted_at), _when(event[key], got_at)))
-    wanted_loc = _obj(request_body.get("location")).get("displayName")
+    wanted_loc = obj(request_body.get("location")).get("displayName")
     if wanted_loc is not None:
-        got_loc = _obj(event.get("location")).get("displayName")
+        got_loc = obj(event.get("location")).get("displayName")
         if got_loc != wanted_loc:
             found.append(("location", wanted_loc, got_loc))
     if "attendees" in request_body:
@@ -170,7 +120,7 @@ def echo_mismatches(request_body: Mapping[str, Any], event: Mapping[str, Any]) -
         if wanted_att != got_att:
             found.append(("attendees", wanted_att, got_att))
     for key in _ECHOED_SCALARS:
-        if key in request_body and _cf(event.get(key)) != _cf(request_body[key]):
+        if key in request_body and casefold(event.get(key)) != casefold(request_body[key]):
             found.append((key, request_body[key], event.get(key, "<missing>")))
     return found
 
@@ -195,12 +145,11 @@ def _mismatch_outcome(mismatches: list[tuple[str, Any, Any]], what: str) -> Outc
            source=f"{UPE}#response", feature=FEATURE, severity=MUST)
 def created(response: Any) -> Outcome:
     """The create page states: on success, 201 Created and the event in the body."""
-    body = getattr(response, "body", None)
-    if response.status != 201:
-        return Outcome.fail(f"status {response.status}, expected 201 Created; got {_what_came_back(response)}",
-                            expected=201, actual=response.status)
+    if (wrong := unexpected_status(response, 201, "201 Created")) is not None:
+        return wrong
+    body = body_of(response)
     if not isinstance(body, dict) or not body.get("id"):
-        return Outcome.fail(f"201 without an event object with an id: {_what_came_back(response)}",
+        return Outcome.fail(f"201 without an event object with an id: {what_came_back(response)}",
                             actual=body)
     return Outcome.ok()
 
@@ -213,7 +162,7 @@ def echoes_request(request_body: Mapping[str, Any], event: Any) -> Outcome:
     times as instants (the response may be in another zone), enum and address case ignored,
     HTML bodies by visible text. Documented examples 1, 3 and 4 break this (other subject,
     times or body text than requested): those are documentation defects, not target failures."""
-    return _not_an_event(event) or _mismatch_outcome(echo_mismatches(request_body, event),
+    return not_an_event(event) or _mismatch_outcome(echo_mismatches(request_body, event),
                                                      "the created event differs from the request")
 
 
@@ -222,7 +171,7 @@ def echoes_request(request_body: Mapping[str, Any], event: Any) -> Outcome:
 def single_instance(event: Any) -> Outcome:
     """type is one of singleInstance/occurrence/exception/seriesMaster; an event created without
     recurrence is a singleInstance with no seriesMasterId and no recurrence."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     problems = []
     if event.get("type") != "singleInstance":
@@ -231,8 +180,7 @@ def single_instance(event: Any) -> Outcome:
         problems.append(f"seriesMasterId {event.get('seriesMasterId')!r}, expected null")
     if event.get("recurrence") is not None:
         problems.append("recurrence is set")
-    return Outcome.fail("; ".join(problems), actual={k: event.get(k) for k in (
-        "type", "seriesMasterId", "recurrence")}) if problems else Outcome.ok()
+    return problems_outcome(problems, actual={k: event.get(k) for k in ("type", "seriesMasterId", "recurrence")})
 
 
 @invariant("EVT-ORG-1", "The creator is the organizer: organizer address, isOrganizer, responseStatus",
@@ -242,27 +190,27 @@ def organizer_is_creator(event: Any, organizer_address: str) -> Outcome:
     copy has responseStatus.response 'organizer'. Documented examples show organizers (Dana
     Swope, Adele Vance) that are not the users the examples otherwise speak as, so the check
     takes the creator's address from the run, not from the docs."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     problems = []
-    got = _obj(_obj(event.get("organizer")).get("emailAddress")).get("address")
-    if _cf(got) != _cf(organizer_address):
+    got = obj(obj(event.get("organizer")).get("emailAddress")).get("address")
+    if casefold(got) != casefold(organizer_address):
         problems.append(f"organizer {got!r}, expected the creator {organizer_address!r}")
     if event.get("isOrganizer") is not True:
         problems.append(f"isOrganizer {event.get('isOrganizer')!r}, expected true")
-    response = _obj(event.get("responseStatus")).get("response")
+    response = obj(event.get("responseStatus")).get("response")
     if response != "organizer":
         problems.append(f"responseStatus.response {response!r}, expected 'organizer'")
-    return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
+    return problems_outcome(problems)
 
 
 # --- time zones and formats ---------------------------------------------------------------------
 
 def _in_zone(event: Any, zone_name: str, what: str) -> Outcome:
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
-    wrong = {k: _obj(event.get(k)).get("timeZone") for k in ("start", "end")
-             if not _same_zone(str(_obj(event.get(k)).get("timeZone")), zone_name)}
+    wrong = {k: obj(event.get(k)).get("timeZone") for k in ("start", "end")
+             if not _same_zone(str(obj(event.get(k)).get("timeZone")), zone_name)}
     if wrong:
         return Outcome.fail(f"start/end {what}: {wrong}", expected=zone_name, actual=wrong)
     return Outcome.ok()
@@ -290,7 +238,7 @@ def start_end_in_utc(event: Any) -> Outcome:
 def same_instants(event: Any, other: Any) -> Outcome:
     """dateTimeTimeZone is a wall-clock time plus the zone it is in; the Prefer header changes the
     zone it is expressed in, never the moment. Converted with real zone data (CLDR + tzdata)."""
-    if (bad := _not_an_event(event) or _not_an_event(other, "the other read")) is not None:
+    if (bad := not_an_event(event) or not_an_event(other, "the other read")) is not None:
         return bad
     problems = []
     for key in ("start", "end"):
@@ -327,10 +275,10 @@ def seven_fractional_digits(event: Any) -> Outcome:
     """dateTimeTimeZone.dateTime is documented by example as ``2017-08-29T04:00:00.0000000`` and
     every documented response uses that form; clients parse it with fixed formats. The docs give
     it as an example, not a rule, hence SHOULD."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
-    wrong = {k: _obj(event.get(k)).get("dateTime") for k in ("start", "end")
-             if not _SEVEN_DIGITS.match(str(_obj(event.get(k)).get("dateTime")))}
+    wrong = {k: obj(event.get(k)).get("dateTime") for k in ("start", "end")
+             if not _SEVEN_DIGITS.match(str(obj(event.get(k)).get("dateTime")))}
     if wrong:
         return Outcome.fail(f"not yyyy-mm-ddThh:mm:ss.fffffff: {wrong}",
                             expected="2017-08-29T04:00:00.0000000", actual=wrong)
@@ -343,7 +291,7 @@ def timestamps_in_utc(event: Any) -> Outcome:
     """The event resource: these timestamps use ISO 8601 and are always in UTC
     (``2014-01-01T00:00:00Z``). Graph trims trailing zeros of the fraction (6 or 7 digits), so
     any fraction up to 7 digits passes."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     wrong = {k: event.get(k) for k in ("createdDateTime", "lastModifiedDateTime")
              if not _UTC_TIMESTAMP.match(str(event.get(k)))}
@@ -355,7 +303,7 @@ def timestamps_in_utc(event: Any) -> Outcome:
 # --- documented defaults --------------------------------------------------------------------------
 
 def _defaults(request_body: Mapping[str, Any], event: Any, defaults: Mapping[str, Any]) -> Outcome:
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     wrong = {k: event.get(k, "<missing>") for k, v in defaults.items()
              if k not in request_body and event.get(k) != v}
@@ -381,7 +329,7 @@ def default_not_online(request_body: Mapping[str, Any], event: Any) -> Outcome:
     isOnlineMeeting true for requests that never asked for it: a documentation defect. A mailbox
     whose policy turns every meeting online would also fail this; the report says which."""
     if "isOnlineMeeting" in request_body or "onlineMeetingProvider" in request_body:
-        return _not_an_event(event) or Outcome.ok("request sets online meeting properties")
+        return not_an_event(event) or Outcome.ok("request sets online meeting properties")
     return _defaults(request_body, event, {"isOnlineMeeting": False, "onlineMeeting": None,
                                            "onlineMeetingProvider": "unknown"})
 
@@ -398,7 +346,7 @@ def default_response_requested(request_body: Mapping[str, Any], event: Any) -> O
 def transaction_id_only_when_set(request_body: Mapping[str, Any], event: Any) -> Outcome:
     """The event resource: transactionId is returned only if an app has set it. Absent or null
     both count as not returned. When it was set, it comes back as sent."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     sent, got = request_body.get("transactionId"), event.get("transactionId")
     if sent is None and got is not None:
@@ -417,16 +365,16 @@ def retry_is_idempotent(first_event: Any, retry_response: Any, listed_events: It
     after the retry the calendar holds one event with that transactionId, and a retry that
     answers with an event answers with the first one. The docs do not say which status the retry
     gets, so any 2xx passes; an error status fails (the client could not tell it succeeded)."""
-    if (bad := _not_an_event(first_event, "the first create's event")) is not None:
+    if (bad := not_an_event(first_event, "the first create's event")) is not None:
         return bad
     tid = first_event.get("transactionId")
     if not tid:
         return Outcome.fail("the first event has no transactionId; nothing to check idempotency with")
     problems = []
-    status = retry_response.status
+    status = status_of(retry_response)
     if not 200 <= status < 300:
-        problems.append(f"the retry answered {status}: {_what_came_back(retry_response)}")
-    body = getattr(retry_response, "body", None)
+        problems.append(f"the retry answered {status}: {what_came_back(retry_response)}")
+    body = body_of(retry_response)
     if isinstance(body, dict) and body.get("id") and body["id"] != first_event.get("id"):
         problems.append("the retry answered with a different event id")
     same = [e.get("id") for e in listed_events if e.get("transactionId") == tid]
@@ -434,9 +382,7 @@ def retry_is_idempotent(first_event: Any, retry_response: Any, listed_events: It
         problems.append(f"{len(same)} events carry transactionId {tid!r}, expected exactly 1")
     elif same[0] != first_event.get("id"):
         problems.append("the one event carrying the transactionId is not the first one created")
-    return Outcome.fail("; ".join(problems), actual={"events_with_transactionId": len(same),
-                                                     "retry_status": status}) \
-        if problems else Outcome.ok()
+    return problems_outcome(problems, actual={"events_with_transactionId": len(same), "retry_status": status})
 
 
 @invariant("EVT-TXN-2", "transactionId cannot be changed by an update",
@@ -445,7 +391,7 @@ def transaction_id_immutable(original_transaction_id: str, event_after: Any) -> 
     """The event resource: after you set transactionId when creating an event, you can't change
     it in a later update. Whether the service rejects the PATCH (the service answers 400) or
     ignores the field, the event read back afterwards still carries the original value."""
-    if (bad := _not_an_event(event_after, "the event read after the update")) is not None:
+    if (bad := not_an_event(event_after, "the event read after the update")) is not None:
         return bad
     got = event_after.get("transactionId")
     if got != original_transaction_id:
@@ -457,7 +403,7 @@ def transaction_id_immutable(original_transaction_id: str, event_after: Any) -> 
 # --- locations --------------------------------------------------------------------------------
 
 def _names(locations: Any) -> list[Any]:
-    return [_obj(loc).get("displayName") for loc in _list(locations)]
+    return [obj(loc).get("displayName") for loc in items(locations)]
 
 
 @invariant("EVT-LOC-1", "location and locations correspond",
@@ -466,10 +412,10 @@ def location_matches_locations(event: Any) -> Outcome:
     """The event resource: location and locations always correspond. As every documented
     response shows it: one location -> the same display name in both; several -> location's
     display name joins theirs with '; '; no location -> locations empty."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     names = _names(event.get("locations"))
-    single = _obj(event.get("location")).get("displayName") or ""
+    single = obj(event.get("location")).get("displayName") or ""
     if not names:
         return Outcome.ok() if not single else Outcome.fail(
             f"location {single!r} but locations is empty", actual=event.get("locations"))
@@ -486,13 +432,13 @@ def locations_echo_request(request_body: Mapping[str, Any], event: Any) -> Outco
     """The request's locations are the places the event is held; the created event lists them,
     with what the request gave (address, coordinates). Server-filled fields (locationType,
     uniqueId, uniqueIdType) are not part of this check."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     wanted = request_body.get("locations")
     if not wanted:
         return Outcome.ok("request sets no locations")
-    got = _list(event.get("locations"))
-    projected = [{k: _obj(g).get(k) for k in w} for w, g in zip(wanted, got)] + got[len(wanted):]
+    got = items(event.get("locations"))
+    projected = [{k: obj(g).get(k) for k in w} for w, g in zip(wanted, got)] + got[len(wanted):]
     diffs = differences(projected, wanted, allow_extra=False)
     if diffs:
         return Outcome.fail(f"locations differ from the request in {len(diffs)} place(s)", diff=render(diffs))
@@ -504,9 +450,9 @@ def locations_echo_request(request_body: Mapping[str, Any], event: Any) -> Outco
 def location_update_replaces_locations(patch_body: Mapping[str, Any], event_after: Any) -> Outcome:
     """The event resource: if you update the location property, any prior locations are removed
     and replaced by the new location value."""
-    if (bad := _not_an_event(event_after, "the updated event")) is not None:
+    if (bad := not_an_event(event_after, "the updated event")) is not None:
         return bad
-    new = _obj(patch_body.get("location")).get("displayName")
+    new = obj(patch_body.get("location")).get("displayName")
     if new is None:
         raise ValueError("EVT-LOC-3 needs a PATCH body that sets location.displayName")
     names = _names(event_after.get("locations"))
@@ -523,7 +469,7 @@ def location_update_replaces_locations(patch_body: Mapping[str, Any], event_afte
 def series_master(event: Any) -> Outcome:
     """The event resource lists seriesMaster among the types; the event a recurring create makes
     is the series master, which carries the recurrence and has no seriesMasterId."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     problems = []
     if event.get("type") != "seriesMaster":
@@ -532,7 +478,7 @@ def series_master(event: Any) -> Outcome:
         problems.append("no recurrence on the series master")
     if event.get("seriesMasterId") is not None:
         problems.append(f"seriesMasterId {event.get('seriesMasterId')!r} on the master itself")
-    return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
+    return problems_outcome(problems)
 
 
 @invariant("EVT-REC-2", "The returned recurrence keeps the requested pattern and range",
@@ -541,13 +487,13 @@ def recurrence_preserved(request_body: Mapping[str, Any], event: Any) -> Outcome
     """Every property the request set in pattern and range comes back with that value; enum
     values (``Monday`` vs ``monday``) compare case-insensitively, as Graph accepts them. The
     server fills the rest (see EVT-REC-3 and the golden comparison)."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     wanted = request_body.get("recurrence")
     if not isinstance(wanted, dict):
         raise ValueError("EVT-REC-2 needs a request body with a recurrence")
-    got = _obj(event.get("recurrence"))
-    projected = {part: {k: _obj(got.get(part)).get(k, "<missing>") for k in _obj(wanted.get(part))}
+    got = obj(event.get("recurrence"))
+    projected = {part: {k: obj(got.get(part)).get(k, "<missing>") for k in obj(wanted.get(part))}
                  for part in wanted}
     diffs = differences(projected, wanted, allow_extra=False)
     if diffs:
@@ -562,21 +508,21 @@ def recurrence_defaults(request_body: Mapping[str, Any], event: Any) -> Outcome:
     """The recurring-events page: for a weekly pattern firstDayOfWeek defaults to Sunday; a
     range's recurrenceTimeZone, when not given, is the time zone of the event (its start zone
     as created)."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
-    wanted = _obj(request_body.get("recurrence"))
-    got = _obj(event.get("recurrence"))
+    wanted = obj(request_body.get("recurrence"))
+    got = obj(event.get("recurrence"))
     problems = []
-    w_pattern, g_pattern = _obj(wanted.get("pattern")), _obj(got.get("pattern"))
-    if _cf(w_pattern.get("type")) == "weekly" and "firstDayOfWeek" not in w_pattern \
-            and _cf(g_pattern.get("firstDayOfWeek")) != "sunday":
+    w_pattern, g_pattern = obj(wanted.get("pattern")), obj(got.get("pattern"))
+    if casefold(w_pattern.get("type")) == "weekly" and "firstDayOfWeek" not in w_pattern \
+            and casefold(g_pattern.get("firstDayOfWeek")) != "sunday":
         problems.append(f"firstDayOfWeek {g_pattern.get('firstDayOfWeek')!r}, expected 'sunday'")
-    if "recurrenceTimeZone" not in _obj(wanted.get("range")):
-        zone_name = _obj(request_body.get("start")).get("timeZone")
-        got_zone = _obj(got.get("range")).get("recurrenceTimeZone")
+    if "recurrenceTimeZone" not in obj(wanted.get("range")):
+        zone_name = obj(request_body.get("start")).get("timeZone")
+        got_zone = obj(got.get("range")).get("recurrenceTimeZone")
         if zone_name and not _same_zone(str(got_zone), zone_name):
             problems.append(f"recurrenceTimeZone {got_zone!r}, expected the event's zone {zone_name!r}")
-    return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
+    return problems_outcome(problems)
 
 
 # --- online meetings -----------------------------------------------------------------------------
@@ -586,7 +532,7 @@ def recurrence_defaults(request_body: Mapping[str, Any], event: Any) -> Outcome:
 def online_meeting_initialised(request_body: Mapping[str, Any], event: Any) -> Outcome:
     """The event resource: after isOnlineMeeting and onlineMeetingProvider are set, Graph
     initialises onlineMeeting; the URL to join is onlineMeeting.joinUrl."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     if request_body.get("isOnlineMeeting") is not True:
         raise ValueError("EVT-ONLINE-1 needs a request body with isOnlineMeeting true")
@@ -594,14 +540,14 @@ def online_meeting_initialised(request_body: Mapping[str, Any], event: Any) -> O
     if event.get("isOnlineMeeting") is not True:
         problems.append(f"isOnlineMeeting {event.get('isOnlineMeeting')!r}")
     wanted_provider = request_body.get("onlineMeetingProvider")
-    if wanted_provider and _cf(event.get("onlineMeetingProvider")) != _cf(wanted_provider):
+    if wanted_provider and casefold(event.get("onlineMeetingProvider")) != casefold(wanted_provider):
         problems.append(f"onlineMeetingProvider {event.get('onlineMeetingProvider')!r}, requested {wanted_provider!r}")
-    join_url = _obj(event.get("onlineMeeting")).get("joinUrl")
+    join_url = obj(event.get("onlineMeeting")).get("joinUrl")
     parts = urlsplit(join_url) if isinstance(join_url, str) else None
     if not parts or parts.scheme not in ("https", "http") or not parts.netloc:
         problems.append(f"onlineMeeting.joinUrl is {join_url!r}, expected an absolute URL")
-    return Outcome.fail("; ".join(problems), actual={k: event.get(k) for k in (
-        "isOnlineMeeting", "onlineMeetingProvider", "onlineMeeting")}) if problems else Outcome.ok()
+    return problems_outcome(problems, actual={k: event.get(k) for k in (
+        "isOnlineMeeting", "onlineMeetingProvider", "onlineMeeting")})
 
 
 @invariant("EVT-ONLINE-2", "isOnlineMeeting is true exactly when onlineMeeting is set",
@@ -610,7 +556,7 @@ def online_flag_matches_info(event: Any) -> Outcome:
     """The event resource defines isOnlineMeeting as 'this event has online meeting information
     (onlineMeeting points to an onlineMeetingInfo)'. Documented examples 2 and 3 say true with
     onlineMeeting null: a documentation defect."""
-    if (bad := _not_an_event(event)) is not None:
+    if (bad := not_an_event(event)) is not None:
         return bad
     flag, info = event.get("isOnlineMeeting"), event.get("onlineMeeting")
     if bool(flag) != isinstance(info, dict):
@@ -626,19 +572,19 @@ def online_meeting_sticks(before: Any, after: Any) -> Outcome:
     it and the meeting remains available online; isOnlineMeeting, onlineMeetingProvider and
     onlineMeeting can't be changed again. So after a PATCH setting it false, the event still has
     isOnlineMeeting true and the same joinUrl."""
-    if (bad := _not_an_event(before, "the event before") or _not_an_event(after, "the event after")) is not None:
+    if (bad := not_an_event(before, "the event before") or not_an_event(after, "the event after")) is not None:
         return bad
     problems = []
     if after.get("isOnlineMeeting") is not True:
         problems.append(f"isOnlineMeeting {after.get('isOnlineMeeting')!r} after the update")
-    url_before = _obj(before.get("onlineMeeting")).get("joinUrl")
-    url_after = _obj(after.get("onlineMeeting")).get("joinUrl")
+    url_before = obj(before.get("onlineMeeting")).get("joinUrl")
+    url_after = obj(after.get("onlineMeeting")).get("joinUrl")
     if url_after != url_before:
         problems.append(f"joinUrl changed from {url_before!r} to {url_after!r}")
-    if _cf(after.get("onlineMeetingProvider")) != _cf(before.get("onlineMeetingProvider")):
+    if casefold(after.get("onlineMeetingProvider")) != casefold(before.get("onlineMeetingProvider")):
         problems.append(f"onlineMeetingProvider changed from {before.get('onlineMeetingProvider')!r} "
                         f"to {after.get('onlineMeetingProvider')!r}")
-    return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
+    return problems_outcome(problems)
 
 
 # --- update ---------------------------------------------------------------------------------------
@@ -648,11 +594,10 @@ def online_meeting_sticks(before: Any, after: Any) -> Outcome:
 def update_applied(response: Any, patch_body: Mapping[str, Any]) -> Outcome:
     """The update page: on success 200 OK and the updated event in the body. Each patched
     property is compared after normalisation (times as instants, enum case, HTML body text)."""
-    body = getattr(response, "body", None)
-    if response.status != 200:
-        return Outcome.fail(f"status {response.status}, expected 200 OK; got {_what_came_back(response)}",
-                            expected=200, actual=response.status)
-    if (bad := _not_an_event(body, "the update's answer")) is not None:
+    if (wrong := unexpected_status(response, 200, "200 OK")) is not None:
+        return wrong
+    body = body_of(response)
+    if (bad := not_an_event(body, "the update's answer")) is not None:
         return bad
     projected = {k: body.get(k, "<missing>") for k in patch_body}
     diffs = differences(projected, dict(patch_body))
@@ -665,7 +610,7 @@ def update_applied(response: Any, patch_body: Mapping[str, Any]) -> Outcome:
            source=EVENT, feature=FEATURE, severity=MUST)
 def change_key_changed(before: Any, after: Any) -> Outcome:
     """The event resource: every time the event changes, its changeKey changes as well."""
-    if (bad := _not_an_event(before, "the event before") or _not_an_event(after, "the event after")) is not None:
+    if (bad := not_an_event(before, "the event before") or not_an_event(after, "the event after")) is not None:
         return bad
     if not after.get("changeKey"):
         return Outcome.fail("the updated event has no changeKey")
@@ -681,7 +626,7 @@ def version_metadata_advanced(before: Any, after: Any) -> Outcome:
     """Graph's etag is derived from the changeKey (documented payloads show the same value) and
     lastModifiedDateTime is the last change. Neither is stated as a rule on the event pages,
     hence SHOULD."""
-    if (bad := _not_an_event(before, "the event before") or _not_an_event(after, "the event after")) is not None:
+    if (bad := not_an_event(before, "the event before") or not_an_event(after, "the event after")) is not None:
         return bad
     problems = []
     if after.get("@odata.etag") is not None and after.get("@odata.etag") == before.get("@odata.etag"):
@@ -695,7 +640,7 @@ def version_metadata_advanced(before: Any, after: Any) -> Outcome:
         if t1 <= t0:
             problems.append(f"lastModifiedDateTime {after['lastModifiedDateTime']} not after "
                             f"{before['lastModifiedDateTime']}")
-    return Outcome.fail("; ".join(problems)) if problems else Outcome.ok()
+    return problems_outcome(problems)
 
 
 # --- delete ----------------------------------------------------------------------------------------
@@ -704,10 +649,9 @@ def version_metadata_advanced(before: Any, after: Any) -> Outcome:
            source=DELETE, feature=FEATURE, severity=MUST)
 def deleted(response: Any) -> Outcome:
     """The delete page: on success 204 No Content, nothing in the body."""
-    if response.status != 204:
-        return Outcome.fail(f"status {response.status}, expected 204; got {_what_came_back(response)}",
-                            expected=204, actual=response.status)
-    text = getattr(response, "text", "") or ""
+    if (wrong := unexpected_status(response, 204)) is not None:
+        return wrong
+    text = text_of(response)
     if text.strip():
         return Outcome.fail(f"204 with a body: {text[:200]!r}", actual=text[:200])
     return Outcome.ok()
@@ -718,12 +662,11 @@ def deleted(response: Any) -> Outcome:
 def gone_after_delete(response: Any) -> Outcome:
     """Once deleted, the event is not in the calendar: a GET of its id answers 404 with Graph's
     error object ``{"error": {"code", "message"}}``."""
-    body = getattr(response, "body", None)
-    if response.status != 404:
-        return Outcome.fail(f"status {response.status} after delete, expected 404; got {_what_came_back(response)}",
-                            expected=404, actual=response.status)
-    if not (isinstance(body, dict) and isinstance(body.get("error"), dict) and body["error"].get("code")):
-        return Outcome.fail(f"404 without a JSON error object: {_what_came_back(response)}", actual=body)
+    if (wrong := unexpected_status(response, 404, when=" after delete")) is not None:
+        return wrong
+    if not obj(graph_error(body_of(response))).get("code"):
+        return Outcome.fail(f"404 without a JSON error object: {what_came_back(response)}",
+                            actual=body_of(response))
     return Outcome.ok()
 
 
@@ -732,32 +675,13 @@ def gone_after_delete(response: Any) -> Outcome:
 def item_not_found_code(response: Any) -> Outcome:
     """Outlook resources answer a missing item with code ErrorItemNotFound; clients branch on it.
     The delete page shows no error example, hence SHOULD."""
-    body = getattr(response, "body", None)
-    code = _obj(_obj(body).get("error")).get("code")
+    code = obj(graph_error(body_of(response))).get("code")
     if code != "ErrorItemNotFound":
         return Outcome.fail(f"error code {code!r}", expected="ErrorItemNotFound", actual=code)
     return Outcome.ok()
 
 
 # --- golden comparisons ----------------------------------------------------------------------------
-
-def _golden_check(name: str, inv_id: str) -> Any:
-    def check(event: Any, golden: Any, roles: Mapping[str, str] | None = None) -> Outcome:
-        if getattr(golden, "name", None) != name:
-            raise ValueError(f"{inv_id} compares with golden {name!r}, got {getattr(golden, 'name', golden)!r}")
-        if (bad := _not_an_event(event)) is not None:
-            return bad
-        return compare(event, golden.payload, what=f"the documented response ({name})",
-                       target_roles=roles, documented_roles=golden.roles,
-                       exclude=golden.defect_paths)
-
-    check.__doc__ = (
-        f"The response compared with the documented one ({name}) after normalisation (volatile "
-        "ids/etags/timestamps/links masked, personas by role, times as instants, enum case, HTML "
-        "bodies by text). Keys the docs do not show are allowed (the docs shorten responses); the "
-        "paths listed as documentation defects are not compared.")
-    return check
-
 
 # id -> (golden name, what it is, documentation source)
 GOLDEN_CHECKS = {
@@ -775,4 +699,9 @@ GOLDEN_CHECKS = {
 
 for _id, (_name, _what, _source) in GOLDEN_CHECKS.items():
     invariant(_id, f"Matches the documented response: {_what}", source=_source, feature=FEATURE,
-              severity=SHOULD)(_golden_check(_name, _id))
+              severity=SHOULD, explanation=(
+                  f"The response compared with the documented one ({_name}) after normalisation "
+                  "(volatile ids/etags/timestamps/links masked, personas by role, times as instants, "
+                  "enum case, HTML bodies by text). Keys the docs do not show are allowed (the docs "
+                  "shorten responses); the paths listed as documentation defects are not compared."),
+              )(golden_check(_id, _name, "response"))

@@ -23,11 +23,13 @@ Every check is pure: payloads in, ``Outcome`` out. A "response" argument is anyt
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
 from typing import Any
 
-from graphcal import timezones
-from graphcal.invariants.diffing import compare
+from graphcal.invariants.common import (
+    address, body_of, find_attendee, problems_outcome, same_address, slot_instants, status_of,
+    text_of, timestamp,
+)
+from graphcal.invariants.diffing import golden_check
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
 
 FEATURE = "proposals"
@@ -64,79 +66,6 @@ EVENT_MESSAGE_RESPONSE = "#microsoft.graph.eventMessageResponse"
 
 # --------------------------------------------------------------------------- helpers
 
-def _status_of(response: Any) -> int | None:
-    if isinstance(response, int):
-        return response
-    if isinstance(response, Mapping):
-        return response.get("status")
-    return getattr(response, "status", None)
-
-
-def _body_of(response: Any) -> Any:
-    if isinstance(response, Mapping):
-        return response.get("body")
-    return getattr(response, "body", None)
-
-
-def _text_of(response: Any) -> str:
-    if isinstance(response, Mapping):
-        return response.get("text") or ""
-    return getattr(response, "text", "") or ""
-
-
-def _same_address(a: str | None, b: str | None) -> bool:
-    return bool(a) and bool(b) and a.strip().casefold() == b.strip().casefold()
-
-
-def _address(recipient: Any) -> str | None:
-    if not isinstance(recipient, Mapping):
-        return None
-    email = recipient.get("emailAddress")
-    return email.get("address") if isinstance(email, Mapping) else None
-
-
-def find_attendee(event: Mapping[str, Any], address: str) -> Mapping[str, Any] | None:
-    """The attendee entry of ``event`` for ``address`` (case-insensitive), or None."""
-    for attendee in event.get("attendees") or []:
-        if _same_address(_address(attendee), address):
-            return attendee
-    return None
-
-
-def _get_ci(obj: Mapping[str, Any], key: str) -> Any:
-    for k, v in obj.items():
-        if k.casefold() == key.casefold():
-            return v
-    return None
-
-
-def instant_of(value: Any, *, lenient_keys: bool = False) -> datetime:
-    """A Graph dateTimeTimeZone as an aware UTC instant; ValueError says what is wrong.
-
-    ``lenient_keys`` accepts the PascalCase ``DateTime``/``TimeZone`` keys of the walkthrough's
-    tentativelyAccept body; payloads from a target are always read strictly.
-    """
-    if not isinstance(value, Mapping):
-        raise ValueError(f"expected a dateTimeTimeZone object, got {value!r}")
-    get = (lambda k: _get_ci(value, k)) if lenient_keys else value.get
-    date_time, zone_name = get("dateTime"), get("timeZone")
-    if not isinstance(date_time, str) or not isinstance(zone_name, str):
-        raise ValueError(f"dateTimeTimeZone needs string dateTime and timeZone, got {dict(value)!r}")
-    try:
-        return timezones.to_instant(date_time, zone_name)
-    except timezones.UnknownTimeZone as exc:
-        raise ValueError(str(exc)) from None
-
-
-def slot_instants(slot: Any, *, lenient_keys: bool = False) -> tuple[datetime, datetime]:
-    """A Graph timeSlot (``{"start": ..., "end": ...}``) as a pair of UTC instants."""
-    if not isinstance(slot, Mapping):
-        raise ValueError(f"expected a timeSlot object, got {slot!r}")
-    get = (lambda k: _get_ci(slot, k)) if lenient_keys else slot.get
-    return (instant_of(get("start"), lenient_keys=lenient_keys),
-            instant_of(get("end"), lenient_keys=lenient_keys))
-
-
 def _compare_slots(actual: Any, expected: Any, what: str) -> Outcome:
     """Same start and end instants (zones may differ: Prefer: outlook.timezone converts)."""
     try:
@@ -163,39 +92,30 @@ def _message_slot(message: Mapping[str, Any]) -> dict[str, Any]:
     return {"start": message.get("startDateTime"), "end": message.get("endDateTime")}
 
 
-def _instant_text(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        dt = timezones.parse_local(value)
-    except ValueError:
-        return None
-    return dt if dt.tzinfo is not None else None
-
-
 def _status(attendee: Mapping[str, Any], key: str) -> Any:
     return (attendee.get("status") or {}).get(key)
 
 
 def _statuses_other_than(event: Mapping[str, Any], key: str, accept: Any) -> dict[str | None, Any]:
     """address -> status[key] for each attendee whose status[key] fails ``accept``."""
-    return {_address(a): _status(a, key) for a in event.get("attendees") or [] if not accept(_status(a, key))}
+    return {address(a): _status(a, key) for a in event.get("attendees") or [] if not accept(_status(a, key))}
 
 
 def _carrying_proposals(event: Mapping[str, Any], proposers: Iterable[str] = ()) -> list[str | None]:
     """Attendees with a proposedNewTime property (null counts) who are not among ``proposers``."""
     proposers = list(proposers)
-    return [_address(a) for a in event.get("attendees") or []
-            if "proposedNewTime" in a and not any(_same_address(_address(a), p) for p in proposers)]
+    return [address(a) for a in event.get("attendees") or []
+            if "proposedNewTime" in a and not any(same_address(address(a), p) for p in proposers)]
 
 
-def _require_attendee(event: Any, address: str) -> tuple[Mapping[str, Any] | None, Outcome | None]:
+def _require_attendee(event: Any, attendee_address: str) -> tuple[Mapping[str, Any] | None, Outcome | None]:
+    """(the attendee's entry on ``event``, None), or (None, the failed Outcome saying why not)."""
     if not isinstance(event, Mapping):
         return None, Outcome.fail(f"expected an event object, got {type(event).__name__}", actual=event)
-    attendee = find_attendee(event, address)
+    attendee = find_attendee(event, attendee_address)
     if attendee is None:
-        listed = [_address(a) for a in event.get("attendees") or []]
-        return None, Outcome.fail(f"no attendee {address} on the event (attendees: {listed})",
+        listed = [address(a) for a in event.get("attendees") or []]
+        return None, Outcome.fail(f"no attendee {attendee_address} on the event (attendees: {listed})",
                                   actual=event.get("attendees"))
     return attendee, None
 
@@ -245,9 +165,7 @@ def organizer_event_is_organizers(event: Mapping[str, Any]) -> Outcome:
     response = (event.get("responseStatus") or {}).get("response")
     if response != "organizer":
         problems.append(f"responseStatus.response is {response!r}, expected 'organizer'")
-    if problems:
-        return Outcome.fail("; ".join(problems), actual={k: event.get(k) for k in ("isOrganizer", "responseStatus")})
-    return Outcome.ok()
+    return problems_outcome(problems, actual={k: event.get(k) for k in ("isOrganizer", "responseStatus")})
 
 
 @invariant("PROP-1.4", "before anyone responds, every attendee's status on the organizer's event is none",
@@ -272,7 +190,7 @@ def respond_answers_202(response: Any) -> Outcome:
     """The three respond pages: 'If successful, this method returns 202 Accepted'; the
     walkthrough's step 2 answer is 202 too. 200 or 204 is a different, undocumented contract
     (the processing is asynchronous: the organizer sees the result later)."""
-    status = _status_of(response)
+    status = status_of(response)
     if status != 202:
         return Outcome.fail(f"the respond action answered {status}, the docs say 202 Accepted",
                             expected=202, actual=status)
@@ -283,7 +201,7 @@ def respond_answers_202(response: Any) -> Outcome:
            source=f"{TENTATIVE}#response", feature=FEATURE, severity=MUST)
 def respond_answers_no_body(response: Any) -> Outcome:
     """The respond pages: 'It does not return anything in the response body.'"""
-    body, text = _body_of(response), _text_of(response)
+    body, text = body_of(response), text_of(response)
     if body not in (None, "", {}) or text.strip():
         return Outcome.fail("the respond action returned a body; the docs say it returns nothing",
                             expected="", actual=body if body is not None else text[:200])
@@ -317,7 +235,7 @@ def literal_documented_body_accepted(response: Any) -> Outcome:
     case-insensitively). The walkthrough says this exact body succeeds with 202, so a target
     that rejects it deviates from the walkthrough, not from the reference: SHOULD, not MUST.
     The main scenario sends the reference form (camelCase, boolean) and checks PROP-2.1."""
-    status = _status_of(response)
+    status = status_of(response)
     if status != 202:
         return Outcome.fail(f"the walkthrough's literal body was answered {status}; the walkthrough "
                             "says it succeeds with 202", expected=202, actual=status)
@@ -370,8 +288,8 @@ def response_sender_is_attendee(message: Mapping[str, Any], attendee_address: st
     Adele (no delegate is involved). Addresses compare case-insensitively."""
     if (bad := _is_message(message)) is not None:
         return bad
-    wrong = {k: _address(message.get(k)) for k in ("sender", "from")
-             if not _same_address(_address(message.get(k)), attendee_address)}
+    wrong = {k: address(message.get(k)) for k in ("sender", "from")
+             if not same_address(address(message.get(k)), attendee_address)}
     if wrong:
         return Outcome.fail(f"expected sender and from {attendee_address}, got {wrong}",
                             expected=attendee_address, actual=wrong)
@@ -455,7 +373,7 @@ def _replies_from(messages: Iterable[Mapping[str, Any]], attendee_address: str,
                   meeting_subject: str) -> list[Mapping[str, Any]]:
     return [m for m in messages
             if m.get("@odata.type") == EVENT_MESSAGE_RESPONSE
-            and _same_address(_address(m.get("sender")), attendee_address)
+            and same_address(address(m.get("sender")), attendee_address)
             and meeting_subject in (m.get("subject") or "")]
 
 
@@ -500,7 +418,7 @@ def organizer_sees_status_time(event: Mapping[str, Any], attendee_address: str) 
     if bad is not None:
         return bad
     time = _status(attendee, "time")
-    instant = _instant_text(time)
+    instant = timestamp(time)
     if instant is None:
         return Outcome.fail(f"status.time {time!r} is not a DateTimeOffset", actual=time)
     if instant.year in (1, 4501):
@@ -579,8 +497,8 @@ def status_reset_time(event: Mapping[str, Any]) -> Outcome:
     """Step 5's answer shows status.time 4501-01-01T00:00:00Z: odd (a date 2,500 years ahead,
     Exchange's 'not yet' sentinel, where unanswered attendees show 0001-01-01) but documented,
     so it is what a target must return. Compared as an instant so fractional digits may vary."""
-    want = _instant_text(RESET_TIME)
-    bad = _statuses_other_than(event, "time", lambda time: _instant_text(time) == want)
+    want = timestamp(RESET_TIME)
+    bad = _statuses_other_than(event, "time", lambda time: timestamp(time) == want)
     if bad:
         return Outcome.fail(f"status.time after the move is not {RESET_TIME}: {bad}",
                             expected=RESET_TIME, actual=bad)
@@ -622,7 +540,7 @@ def update_request_delivered(message: Mapping[str, Any], organizer_event: Mappin
 # --------------------------------------------------------------------------- PROP-6: rejected proposals
 
 def _is_400(response: Any, why: str) -> Outcome:
-    status = _status_of(response)
+    status = status_of(response)
     if status != 400:
         return Outcome.fail(f"a proposal {why} was answered {status}; the docs say 400",
                             expected=400, actual=status)
@@ -650,7 +568,7 @@ def proposal_rejected_without_send_response(response: Any) -> Outcome:
 def rejection_is_graph_error(response: Any) -> Outcome:
     """Graph's error envelope {"error": {"code", "message"}}; the respond pages give only the
     status, so the shape is SHOULD."""
-    body = _body_of(response)
+    body = body_of(response)
     error = body.get("error") if isinstance(body, Mapping) else None
     if not isinstance(error, Mapping) or not error.get("code") or not error.get("message"):
         return Outcome.fail("the rejection has no Graph error object with code and message",
@@ -688,10 +606,7 @@ def invitation_is_meeting_request(message: Mapping[str, Any]) -> Outcome:
         problems.append(f"@odata.type is {message.get('@odata.type')!r}, expected {EVENT_MESSAGE_REQUEST!r}")
     if message.get("meetingMessageType") != "meetingRequest":
         problems.append(f"meetingMessageType is {message.get('meetingMessageType')!r}, expected 'meetingRequest'")
-    if problems:
-        return Outcome.fail("; ".join(problems),
-                            actual={k: message.get(k) for k in ("@odata.type", "meetingMessageType")})
-    return Outcome.ok()
+    return problems_outcome(problems, actual={k: message.get(k) for k in ("@odata.type", "meetingMessageType")})
 
 
 @invariant("PROP-7.2", "the invitation shows the organizer's allowNewTimeProposals",
@@ -793,43 +708,21 @@ MESSAGE_VOLATILE = ("receivedDateTime", "sentDateTime", "internetMessageId", "co
                     "conversationIndex", "parentFolderId")
 
 
-def _golden_check(name: str, what: str, *, item: str | None = None, volatile: tuple[str, ...] = ()) -> Any:
-    """A SHOULD comparison of a target payload with golden ``proposals/<name>``.
-
-    ``item`` picks one element of a documented collection (``value[0]``); ``volatile`` lists
-    payload paths whose values differ on every run and are not compared.
-    """
-    full_name = f"proposals/{name}"
-
-    def check(payload: Any, golden: Any, roles: Mapping[str, str] | None = None) -> Outcome:
-        if getattr(golden, "name", None) != full_name:
-            raise ValueError(f"this check compares with golden {full_name!r}, got {getattr(golden, 'name', golden)!r}")
-        if not isinstance(payload, Mapping):
-            return Outcome.fail(f"expected a payload object, got {type(payload).__name__}", actual=payload)
-        documented = golden.payload
-        defects = golden.defect_paths
-        if item is not None:
-            documented = documented["value"][0]
-            defects = tuple(p.removeprefix(item + ".") for p in defects if p.startswith(item + "."))
-        return compare(payload, documented, what=f"the documented {what} ({full_name})",
-                       target_roles=roles, documented_roles=golden.roles, exclude=defects + volatile)
-
-    check.__doc__ = (
-        f"The {what} compared with the walkthrough's documented one after normalisation (volatile ids, "
-        "etags, stamps and links masked, personas by role, times as instants, enum case, HTML by text). "
-        "Keys the docs do not show are allowed (the docs shorten answers); the golden file's "
-        "documentation defects are not compared (e.g. testexchangev1.0 in step 4's @odata.context, the "
-        "beta-only unsubscribe* properties and the meetingTentativelyAccepted spelling in step 3)."
-        + (f" Not compared either, because they differ on every run: {', '.join(volatile)}." if volatile else ""))
-    return check
+def _golden_explanation(what: str, volatile: tuple[str, ...]) -> str:
+    return (f"The {what} compared with the walkthrough's documented one after normalisation (volatile ids, "
+            "etags, stamps and links masked, personas by role, times as instants, enum case, HTML by text). "
+            "Keys the docs do not show are allowed (the docs shorten answers); the golden file's "
+            "documentation defects are not compared (e.g. testexchangev1.0 in step 4's @odata.context, the "
+            "beta-only unsubscribe* properties and the meetingTentativelyAccepted spelling in step 3)."
+            + (f" Not compared either, because they differ on every run: {', '.join(volatile)}." if volatile else ""))
 
 
-for _id, _name, _what, _kw in (
-        ("PROP-8.1", "walkthrough-1-create-event", "created meeting (step 1)", {}),
-        ("PROP-8.2", "walkthrough-3-list-messages", "eventMessageResponse (step 3)",
-         {"item": "value[0]", "volatile": MESSAGE_VOLATILE}),
-        ("PROP-8.3", "walkthrough-4-get-event", "organizer's event with the proposal (step 4)",
-         {"volatile": ("attendees[0].status.time",)}),
-        ("PROP-8.4", "walkthrough-5-move-event", "moved meeting (step 5)", {})):
+for _id, _name, _what, _first_item, _volatile in (
+        ("PROP-8.1", "walkthrough-1-create-event", "created meeting (step 1)", False, ()),
+        ("PROP-8.2", "walkthrough-3-list-messages", "eventMessageResponse (step 3)", True, MESSAGE_VOLATILE),
+        ("PROP-8.3", "walkthrough-4-get-event", "organizer's event with the proposal (step 4)", False,
+         ("attendees[0].status.time",)),
+        ("PROP-8.4", "walkthrough-5-move-event", "moved meeting (step 5)", False, ())):
     invariant(_id, f"the {_what} matches the documented payload", source=WALKTHROUGH, feature=FEATURE,
-              severity=SHOULD)(_golden_check(_name, _what, **_kw))
+              severity=SHOULD, explanation=_golden_explanation(_what, _volatile),
+              )(golden_check(_id, f"proposals/{_name}", _what, first_item=_first_item, volatile=_volatile))

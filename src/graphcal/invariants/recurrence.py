@@ -26,8 +26,10 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from graphcal import recurrence, timezones
+from graphcal.invariants.common import (
+    body_of, graph_error, header, instant, not_an_event, problems_outcome, status_of,
+)
 from graphcal.invariants.diffing import differences, render
-from graphcal.invariants.events import header, instant
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
 
 FEATURE = "recurrence"
@@ -262,8 +264,8 @@ def exception_after_update(event: Any, occurrence: Any, master_id: str,
                            patch: Mapping[str, Any]) -> Outcome:
     """PATCH of an occurrence answers the event with type exception, the same id, the master's
     seriesMasterId, and the patched subject/start/end."""
-    if not isinstance(event, dict) or "error" in event:
-        return Outcome.fail("the update did not answer an event object", actual=event)
+    if (bad := not_an_event(event, "the update's answer")) is not None:
+        return bad
     problems = []
     if event.get("type") != "exception":
         problems.append(f"type {event.get('type')!r}, expected 'exception'")
@@ -277,9 +279,7 @@ def exception_after_update(event: Any, occurrence: Any, master_id: str,
         if key in patch and instant(event, key) != instant(patch, key):
             problems.append(f"{key} {instant(event, key):%Y-%m-%dT%H:%MZ}, expected "
                             f"{instant(patch, key):%Y-%m-%dT%H:%MZ}")
-    if problems:
-        return Outcome.fail("; ".join(problems), actual=event)
-    return Outcome.ok()
+    return problems_outcome(problems, actual=event)
 
 
 @invariant("REC-EXC-2", "An exception stays in the series: instances list it, at its new time",
@@ -300,7 +300,7 @@ def exception_listed(listed: Any, exception: Any, master_id: str) -> Outcome:
         problems.append(f"seriesMasterId {e.get('seriesMasterId')!r}")
     if (instant(e, "start"), instant(e, "end")) != (instant(exception, "start"), instant(exception, "end")):
         problems.append("listed at another time than the exception's")
-    return Outcome.fail("; ".join(problems), actual=e) if problems else Outcome.ok()
+    return problems_outcome(problems, actual=e)
 
 
 @invariant("REC-EXC-3", "The master's exceptionOccurrences ($expand) lists its exceptions",
@@ -325,7 +325,7 @@ def crossing_boundary_rejected(response: Any) -> Outcome:
     """Update event: an occurrence cannot be moved to or before the day of the previous
     occurrence, nor to or after the day of the next; the answer is 400 with code
     ErrorOccurrenceCrossingBoundary."""
-    return _error_outcome(response, code="ErrorOccurrenceCrossingBoundary")
+    return _rejected_with_400(response, code="ErrorOccurrenceCrossingBoundary")
 
 
 # --- cancellations --------------------------------------------------------------------------------
@@ -373,21 +373,19 @@ def cancelled_occurrences(master: Any, cancelled: Iterable[Mapping[str, Any]],
 
 # --- invalid recurrences --------------------------------------------------------------------------
 
-def _error_outcome(response: Any, *, code: str | None = None) -> Outcome:
-    status = getattr(response, "status", None)
-    body = getattr(response, "body", None)
-    error = body.get("error") if isinstance(body, dict) else None
+def _rejected_with_400(response: Any, *, code: str | None = None) -> Outcome:
+    """400 with Graph's error body (code and message), and the given error code if any."""
+    status, body = status_of(response), body_of(response)
+    error = graph_error(body)
     problems = []
     if status != 400:
         problems.append(f"status {status}, expected 400")
-    if not isinstance(error, dict) or not error.get("code") or not error.get("message"):
+    if error is None or not error.get("code") or not error.get("message"):
         problems.append("no Graph error body {error: {code, message}}")
     elif code is not None and error.get("code") != code:
         problems.append(f"error code {error.get('code')!r}, expected {code!r}")
-    if problems:
-        return Outcome.fail("; ".join(problems), actual={"status": status, "body": body,
-                                                         "content-type": header(response, "content-type")})
-    return Outcome.ok()
+    return problems_outcome(problems, actual={"status": status, "body": body,
+                                              "content-type": header(response, "content-type")})
 
 
 @invariant("REC-INVALID-1", "An invalid recurrence is rejected with 400 and a Graph error body",
@@ -397,7 +395,7 @@ def invalid_recurrence_rejected(response: Any) -> Outcome:
     startDate, endDate (after startDate) and a positive numberOfOccurrences required ("even an
     ignored field is validated"); a create or update that breaks one gets 400 with an error
     object (code and message), never a series."""
-    return _error_outcome(response)
+    return _rejected_with_400(response)
 
 
 # --- the documented instances response ----------------------------------------------------------
