@@ -121,7 +121,7 @@ def test_schema_1_on_a_valid_a_mutated_and_a_missing_payload():
 def test_invariants_command_lists_the_catalog(capsys: pytest.CaptureFixture[str]):
     assert main(["invariants", "--feature", "schema"]) == 0
     out = capsys.readouterr().out
-    assert "SCHEMA-1" in out and "MUST" in out and out.rstrip().endswith("1 invariants")
+    assert "SCHEMA-1" in out and "MUST" in out and out.rstrip().endswith("1 invariants (1 MUST) in feature(s) schema")
     assert main(["invariants", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert {"SCHEMA-1", "EVT-TZ-1"} <= {r["id"] for r in rows}

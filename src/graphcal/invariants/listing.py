@@ -29,5 +29,10 @@ def invariants_command(feature: str | None, as_json: bool) -> int:
     for row in rows:
         print(f"{row['id']:<{width}}  {row['severity']:<6}  {row['feature']:<10}  {row['title']}")
         print(f"{'':<{width}}  {'':<6}  {'':<10}  source: {row['source']}")
-    print(f"{len(rows)} invariants")
+    severities = {sev: sum(1 for r in rows if r["severity"] == sev) for sev in ("MUST", "SHOULD", "QUIRK")}
+    features = sorted({r["feature"] for r in rows})
+    print(f"{len(rows)} invariants ("
+          + ", ".join(f"{n} {sev}" for sev, n in severities.items() if n)
+          + f") in feature(s) {', '.join(features)}"
+          + ("" if feature else "; --feature <name> lists one, --json is for tools"))
     return 0
