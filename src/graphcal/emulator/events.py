@@ -112,7 +112,9 @@ def _list(value: Any, path: str, item: str) -> list[Any]:
 
 
 # -- complex types -------------------------------------------------------------------------
-def _date_time_tz(value: Any, path: str) -> dict[str, str]:
+def date_time_time_zone(value: Any, path: str) -> dict[str, str]:
+    """A validated dateTimeTimeZone (``path`` names it in errors), its dateTime in Graph's
+    7-digit form; every write that takes one (events, respond's proposedNewTime) uses this."""
     obj = _object(value, path, "dateTimeTimeZone", {"dateTime", "timeZone"})
     dt = _string(obj.get("dateTime"), f"{path}/dateTime")
     tz = _string(obj.get("timeZone"), f"{path}/timeZone")
@@ -282,7 +284,7 @@ _SIMPLE: dict[str, Callable[[Any, str], Any]] = {
     "allowNewTimeProposals": _bool,
     "reminderMinutesBeforeStart": _int,
     "body": _item_body,
-    "start": _date_time_tz, "end": _date_time_tz,
+    "start": date_time_time_zone, "end": date_time_time_zone,
     "attendees": lambda v, p: [_attendee(a, f"{p}/{i}") for i, a in enumerate(_list(v, p, "attendee"))],
 }
 _WRITABLE = set(_SIMPLE) | {"location", "locations", "isOnlineMeeting", "onlineMeetingProvider",

@@ -1,9 +1,13 @@
-"""OData query options on event collections: $select, $top, $skip, $orderby, $filter, $count.
+"""OData query options on collections: $select, $top, $skip, $orderby, $filter, $count, $expand.
 
-Unknown or unsupported options answer 400, as Graph does, never silently ignored. Bad
-property names in $select/$orderby/$filter answer 400 ``RequestBroker--ParseUri`` (Graph's
-URI-parser code). $filter supports what the walkthroughs use: comparisons (eq ne gt ge lt le)
-on scalar properties and start/dateTime, end/dateTime (UTC, as Graph compares them),
+One parser for every collection: what a collection's options may name is a
+:class:`Properties` table (its OData type, a getter per property path, which paths are
+instants, what $select and $expand accept). :data:`EVENTS` is the event table; other
+collections (``routes_messages``) define their own. Unknown or unsupported options answer
+400, as Graph does, never silently ignored. Bad property names in $select/$orderby/$filter
+answer 400 ``RequestBroker--ParseUri`` (Graph's URI-parser code). $filter supports what the
+walkthroughs use: comparisons (eq ne gt ge lt le) on scalar properties and instants
+(start/dateTime, end/dateTime, receivedDateTime...: UTC, as Graph compares them),
 contains/startswith/endswith on strings, and/or/not and parentheses.
 """
 
@@ -12,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import timezone
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -25,16 +29,36 @@ from graphcal.emulator.store import StoredEvent
 T = TypeVar("T")
 MAX_TOP = 1000
 DEFAULT_PAGE = 10  # Graph's default page size for /events
-_SUPPORTED = {"$select", "$top", "$skip", "$orderby", "$filter", "$count"}
-_KNOWN_UNSUPPORTED = {"$expand", "$search", "$format", "$skiptoken", "$apply", "$compute"}
+_SUPPORTED = {"$select", "$top", "$skip", "$orderby", "$filter", "$count", "$expand"}
+_KNOWN_UNSUPPORTED = {"$search", "$format", "$skiptoken", "$apply", "$compute"}
+Getter = Callable[[Any], Any]
 
 
 def _parse_error(message: str) -> GraphError:
     return GraphError(400, "RequestBroker--ParseUri", message)
 
 
-def _not_found(name: str) -> GraphError:
-    return _parse_error(f"Could not find a property named '{name}' on type 'microsoft.graph.event'.")
+@dataclass(frozen=True)
+class Properties:
+    """What a collection's query options may name."""
+
+    type_name: str                      # "microsoft.graph.event": named in errors
+    getters: Mapping[str, Getter]       # property path -> value on an item ($filter, $orderby)
+    instants: frozenset[str]            # paths whose literals are DateTimeOffsets (UTC)
+    selectable: frozenset[str]          # $select names
+    expandable: frozenset[str] = frozenset()   # $expand values; none: $expand is unsupported
+    cast: str = ""                      # a derived-type prefix paths may carry ("...eventMessage/")
+    newest_first: bool = False          # default order: by seq, descending (else ascending)
+
+    def not_found(self, name: str) -> GraphError:
+        return _parse_error(f"Could not find a property named '{name}' on type '{self.type_name}'.")
+
+    def path(self, name: str) -> str:
+        """The getter path ``name`` names (a cast prefix dropped); 400 if there is none."""
+        path = name[len(self.cast):] if self.cast and name.startswith(self.cast) else name
+        if path not in self.getters:
+            raise self.not_found(name)
+        return path
 
 
 # property path -> getter on a stored event
@@ -42,7 +66,7 @@ def _field(name: str) -> Callable[[StoredEvent], Any]:
     return lambda ev: ev.fields.get(name)
 
 
-_GETTERS: dict[str, Callable[[StoredEvent], Any]] = {
+_EVENT_GETTERS: dict[str, Callable[[StoredEvent], Any]] = {
     "id": lambda ev: ev.id,
     "subject": _field("subject"), "type": _field("type"), "showAs": _field("showAs"),
     "importance": _field("importance"), "sensitivity": _field("sensitivity"),
@@ -57,7 +81,10 @@ _GETTERS: dict[str, Callable[[StoredEvent], Any]] = {
     "organizer/emailAddress/address": lambda ev: ev.fields["organizer"]["emailAddress"]["address"],
     "organizer/emailAddress/name": lambda ev: ev.fields["organizer"]["emailAddress"]["name"],
 }
-_DATETIME_PATHS = {"createdDateTime", "lastModifiedDateTime", "start/dateTime", "end/dateTime"}
+EVENTS = Properties(
+    "microsoft.graph.event", _EVENT_GETTERS,
+    frozenset({"createdDateTime", "lastModifiedDateTime", "start/dateTime", "end/dateTime"}),
+    SELECTABLE)
 
 
 @dataclass
@@ -67,14 +94,20 @@ class Query:
     top: int | None = None
     skip: int = 0
     order: list[tuple[str, bool]] | None = None     # (path, descending)
-    predicate: Callable[[StoredEvent], bool] | None = None
+    predicate: Callable[[Any], bool] | None = None
     count: bool = False
+    expand: frozenset[str] = frozenset()
+    properties: Properties = EVENTS
 
 
-def parse(request: Request) -> Query:
-    q = Query()
+def parse(request: Request, properties: Properties = EVENTS) -> Query:
+    """The request's query options on a collection of ``properties``' type."""
+    q = Query(properties=properties)
     for key, value in request.query_params.multi_items():
-        name = key if key.startswith("$") else key
+        name = key
+        if name == "$expand" and not properties.expandable:
+            raise GraphError(400, "ErrorInvalidUrlQuery",
+                             f"The query parameter '{name}' is not supported on this collection.")
         if name not in _SUPPORTED:
             if name in _KNOWN_UNSUPPORTED:
                 raise GraphError(400, "ErrorInvalidUrlQuery",
@@ -85,8 +118,8 @@ def parse(request: Request) -> Query:
         if name == "$select":
             props = [p.strip() for p in value.split(",") if p.strip()]
             for p in props:
-                if p not in SELECTABLE:
-                    raise _not_found(p)
+                if p not in properties.selectable:
+                    raise properties.not_found(p)
             q.select = frozenset(props)
             q.select_order = tuple(dict.fromkeys(props))
         elif name in ("$top", "$skip"):
@@ -103,9 +136,16 @@ def parse(request: Request) -> Query:
             else:
                 q.skip = n
         elif name == "$orderby":
-            q.order = _parse_orderby(value)
+            q.order = _parse_orderby(value, properties)
         elif name == "$filter":
-            q.predicate = _FilterParser(value).parse()
+            q.predicate = _FilterParser(value, properties).parse()
+        elif name == "$expand":
+            if value.strip() not in properties.expandable:
+                raise GraphError(400, "BadRequest",
+                                 f"$expand supports only "
+                                 f"{', '.join(repr(e) for e in sorted(properties.expandable))}, "
+                                 f"got '{value}'.")
+            q.expand = frozenset({value.strip()})
         elif name == "$count":
             if value.lower() not in ("true", "false"):
                 raise GraphError(400, "BadRequest", f"Invalid value '{value}' for $count.")
@@ -113,25 +153,24 @@ def parse(request: Request) -> Query:
     return q
 
 
-def _parse_orderby(value: str) -> list[tuple[str, bool]]:
+def _parse_orderby(value: str, properties: Properties) -> list[tuple[str, bool]]:
     order = []
     for part in value.split(","):
         bits = part.strip().split()
         if not bits or len(bits) > 2 or (len(bits) == 2 and bits[1].lower() not in ("asc", "desc")):
             raise _parse_error(f"Syntax error in $orderby: '{value}'.")
-        if bits[0] not in _GETTERS:
-            raise _not_found(bits[0])
-        order.append((bits[0], len(bits) == 2 and bits[1].lower() == "desc"))
+        order.append((properties.path(bits[0]), len(bits) == 2 and bits[1].lower() == "desc"))
     return order
 
 
-def apply(events: list[StoredEvent], q: Query) -> list[StoredEvent]:
-    """Filter and sort (default order: creation order, a stable tie-breaker everywhere)."""
-    out = [ev for ev in events if q.predicate(ev)] if q.predicate else list(events)
-    out.sort(key=lambda ev: ev.seq)
+def apply(items: list[T], q: Query) -> list[T]:
+    """Filter and sort (default order: by ``seq``, the items' creation or delivery order, a
+    stable tie-breaker everywhere; newest first where the collection's properties say so)."""
+    out = [item for item in items if q.predicate(item)] if q.predicate else list(items)
+    out.sort(key=lambda item: item.seq, reverse=q.properties.newest_first)  # type: ignore[attr-defined]
     for path, desc in reversed(q.order or []):
-        getter = _GETTERS[path]
-        out.sort(key=lambda ev: _sort_key(getter(ev)), reverse=desc)
+        getter = q.properties.getters[path]
+        out.sort(key=lambda item: _sort_key(getter(item)), reverse=desc)
     return out
 
 
@@ -170,8 +209,9 @@ _FUNCS = {"contains": lambda a, b: b.lower() in a.lower(),
 
 
 class _FilterParser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, properties: Properties) -> None:
         self.text = text
+        self.properties = properties
         self.tokens: list[tuple[str, str]] = []
         pos = 0
         while pos < len(text):
@@ -198,29 +238,28 @@ class _FilterParser:
         self.i += 1
         return tok
 
-    def parse(self) -> Callable[[StoredEvent], bool]:
+    def parse(self) -> Callable[[Any], bool]:
         pred = self.or_expr()
         if self.peek() is not None:
             raise self.error()
         return pred
 
-    def or_expr(self) -> Callable[[StoredEvent], bool]:
-        left = self.and_expr()
-        while self.peek() == ("word", "or"):
-            self.take()
-            right = self.and_expr()
-            left = (lambda l, r: lambda ev: l(ev) or r(ev))(left, right)
-        return left
+    def or_expr(self) -> Callable[[Any], bool]:
+        return self._chain("or", self.and_expr, any)
 
-    def and_expr(self) -> Callable[[StoredEvent], bool]:
-        left = self.unary()
-        while self.peek() == ("word", "and"):
-            self.take()
-            right = self.unary()
-            left = (lambda l, r: lambda ev: l(ev) and r(ev))(left, right)
-        return left
+    def and_expr(self) -> Callable[[Any], bool]:
+        return self._chain("and", self.unary, all)
 
-    def unary(self) -> Callable[[StoredEvent], bool]:
+    def _chain(self, word: str, operand: Callable[[], Callable[[Any], bool]],
+               combine: Callable[[Iterable[bool]], bool]) -> Callable[[Any], bool]:
+        """``operand (word operand)*``: one predicate combining the operands' (short-circuit)."""
+        parts = [operand()]
+        while self.peek() == ("word", word):
+            self.take()
+            parts.append(operand())
+        return parts[0] if len(parts) == 1 else (lambda item: combine(p(item) for p in parts))
+
+    def unary(self) -> Callable[[Any], bool]:
         tok = self.take()
         if tok == ("word", "not"):
             inner = self.unary()
@@ -240,15 +279,15 @@ class _FilterParser:
             lit = self.literal(path)
             if self.take() != ("op", ")") or not isinstance(lit, str):
                 raise self.error()
-            func, getter = _FUNCS[tok[1]], _GETTERS[path]
+            func, getter = _FUNCS[tok[1]], self.properties.getters[path]
             return lambda ev: isinstance(getter(ev), str) and func(getter(ev), lit)
         path = self.path(tok)
         op = self.take()
         if op[0] != "word" or op[1] not in _COMPARE:
             raise self.error()
-        lit, cmp, getter = self.literal(path), _COMPARE[op[1]], _GETTERS[path]
+        lit, cmp, getter = self.literal(path), _COMPARE[op[1]], self.properties.getters[path]
 
-        def compare(ev: StoredEvent) -> bool:
+        def compare(ev: Any) -> bool:
             value = getter(ev)
             if value is None or lit is None:
                 return cmp(value, lit) if op[1] in ("eq", "ne") else False
@@ -262,9 +301,7 @@ class _FilterParser:
         tok = tok or self.take()
         if tok[0] != "word":
             raise self.error()
-        if tok[1] not in _GETTERS:
-            raise _not_found(tok[1])
-        return tok[1]
+        return self.properties.path(tok[1])
 
     def literal(self, path: str) -> Any:
         kind, text = self.take()
@@ -280,7 +317,7 @@ class _FilterParser:
             value = text  # an unquoted DateTimeOffset literal
         else:
             raise self.error()
-        if path in _DATETIME_PATHS:
+        if path in self.properties.instants:
             try:
                 dt = timezones.parse_local(value)
             except ValueError:
@@ -290,4 +327,5 @@ class _FilterParser:
         return value
 
 
-__all__ = ["Query", "parse", "apply", "collection_body", "MAX_TOP", "DEFAULT_PAGE"]
+__all__ = ["Properties", "EVENTS", "Query", "parse", "apply", "collection_body", "MAX_TOP",
+           "DEFAULT_PAGE"]

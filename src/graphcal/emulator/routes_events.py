@@ -180,12 +180,13 @@ async def delete(request: Request) -> Response:
     return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
 
 
-_COLLECTIONS = ("/events", "/calendar/events", "/calendars/{calendar_id}/events")
-_ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}", "/calendars/{calendar_id}/events/{event_id}")
+# Mailbox-relative paths of event collections and items; features add sub-paths of ITEMS.
+COLLECTIONS = ("/events", "/calendar/events", "/calendars/{calendar_id}/events")
+ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}", "/calendars/{calendar_id}/events/{event_id}")
 
 ROUTES: list[Route] = [
-    *(r for suffix in _COLLECTIONS
+    *(r for suffix in COLLECTIONS
       for r in mailbox_routes(suffix, {"GET": list_events, "POST": create})),
-    *(r for suffix in _ITEMS
+    *(r for suffix in ITEMS
       for r in mailbox_routes(suffix, {"GET": get_event, "PATCH": update, "DELETE": delete})),
 ]

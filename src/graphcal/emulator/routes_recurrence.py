@@ -42,7 +42,7 @@ from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, bad_request
 from graphcal.emulator.hooks import EventProperty
 from graphcal.emulator.routes_calendars import find_calendar
-from graphcal.emulator.routes_events import locate_event
+from graphcal.emulator.routes_events import ITEMS, locate_event
 from graphcal.emulator.routing import json_response, mailbox_routes
 from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, prefs
 from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
@@ -421,12 +421,10 @@ def install(app: Starlette) -> None:
     hooks.properties["exceptionOccurrences"] = EventProperty(_exception_occurrences, expandable=True)
 
 
-_ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}",
-          "/calendars/{calendar_id}/events/{event_id}")
 _VIEWS = ("/calendarView", "/calendarview", "/calendar/calendarView", "/calendar/calendarview",
           "/calendars/{calendar_id}/calendarView", "/calendars/{calendar_id}/calendarview")
 
 ROUTES: list[Route] = [
-    *(r for item in _ITEMS for r in mailbox_routes(f"{item}/instances", {"GET": instances})),
+    *(r for item in ITEMS for r in mailbox_routes(f"{item}/instances", {"GET": instances})),
     *(r for view in _VIEWS for r in mailbox_routes(view, {"GET": calendar_view})),
 ]

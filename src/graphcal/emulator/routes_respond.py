@@ -13,7 +13,6 @@ unknown event (404 ErrorItemNotFound).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
@@ -26,10 +25,10 @@ from graphcal import timezones
 from graphcal.emulator import scheduling
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, bad_request, body_read, request_ids
-from graphcal.emulator.events import _date_time_tz as date_time_time_zone  # one dateTimeTimeZone check
+from graphcal.emulator.events import date_time_time_zone, parse_json
 from graphcal.emulator.mail import TimeSlot
-from graphcal.emulator.routes_events import find_event
-from graphcal.emulator.routing import Endpoint, json_response, mailbox_routes
+from graphcal.emulator.routes_events import ITEMS, find_event
+from graphcal.emulator.routing import Endpoint, context_user, json_response, mailbox_routes
 from graphcal.emulator.serialize import event_context, event_payload, prefs
 from graphcal.emulator.store import Store
 
@@ -100,12 +99,7 @@ def parse_respond_body(raw: bytes, action: str, *, strict: bool = False) -> Resp
     """The respond action's parameters; GraphError 400 says what is wrong."""
     if not raw.strip():
         return RespondRequest()
-    try:
-        payload = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise body_read(f"Invalid JSON. {exc}") from None
-    if not isinstance(payload, dict):
-        raise body_read("Invalid JSON. The request body must be a JSON object of action parameters.")
+    payload = parse_json(raw, "the action's parameters")
     params = _named(payload, PARAMETERS[action], strict, lambda key: body_read(
         f"The parameter '{key}' in the request payload is not a valid parameter for the operation '{action}'."))
     comment = params.get("comment")
@@ -129,7 +123,7 @@ def _handler(action: str) -> Endpoint:
                                parsed.send_response, parsed.proposed)
             body = None
             if "respond-returns-event" in faults:
-                body = {"@odata.context": event_context(owner.id),
+                body = {"@odata.context": event_context(context_user(request, owner)),
                         **event_payload(copy_event, store, prefs(request), faults)}
         status = 200 if "respond-200" in faults else 202
         if body is not None:
@@ -160,9 +154,7 @@ def _check_respondable(store: Store, faults: frozenset[str], copy_event: Any, ac
         raise bad_request(problem)
 
 
-_ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}", "/calendars/{calendar_id}/events/{event_id}")
-
 ROUTES: list[Route] = [
-    route for item in _ITEMS for action in PARAMETERS
+    route for item in ITEMS for action in PARAMETERS
     for route in mailbox_routes(f"{item}/{action}", {"POST": _handler(action)})
 ]
