@@ -172,20 +172,22 @@ def _pattern_reasons(pattern: dict) -> list[str]:
     if index is not None and _enum(index, WEEK_INDEXES) is None:
         reasons.append(f"pattern.index must be one of {', '.join(WEEK_INDEXES)}, got {index!r}")
 
-    dom = pattern.get("dayOfMonth")
-    dom_int = _int(dom)
-    if dom is not None and (dom_int is None or not 0 <= dom_int <= 31):
-        reasons.append(f"pattern.dayOfMonth must be an integer from 1 to 31, got {dom!r}")
-    elif ptype in _NEEDS_DAY_OF_MONTH and not dom_int:
-        reasons.append(f"pattern.dayOfMonth (1-31) is required for a {ptype} pattern")
-
-    month = pattern.get("month")
-    month_int = _int(month)
-    if month is not None and (month_int is None or not 0 <= month_int <= 12):
-        reasons.append(f"pattern.month must be an integer from 1 to 12, got {month!r}")
-    elif ptype in _NEEDS_MONTH and not month_int:
-        reasons.append(f"pattern.month (1-12) is required for a {ptype} pattern")
+    reasons += _day_or_month_reasons(pattern, "dayOfMonth", 31, ptype, _NEEDS_DAY_OF_MONTH)
+    reasons += _day_or_month_reasons(pattern, "month", 12, ptype, _NEEDS_MONTH)
     return reasons
+
+
+def _day_or_month_reasons(pattern: dict, key: str, highest: int, ptype: str | None,
+                          needed_by: set[str]) -> list[str]:
+    """dayOfMonth (1-31) or month (1-12): required by ``needed_by`` patterns; 0 allowed where
+    unused (Graph echoes 0 for them)."""
+    value = pattern.get(key)
+    number = _int(value)
+    if value is not None and (number is None or not 0 <= number <= highest):
+        return [f"pattern.{key} must be an integer from 1 to {highest}, got {value!r}"]
+    if ptype in needed_by and not number:
+        return [f"pattern.{key} (1-{highest}) is required for a {ptype} pattern"]
+    return []
 
 
 def _range_reasons(rng: dict) -> list[str]:

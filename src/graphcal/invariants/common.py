@@ -22,7 +22,7 @@ from graphcal.invariants.registry import Outcome
 __all__ = [
     "status_of", "body_of", "text_of", "header", "what_came_back", "graph_error",
     "obj", "items", "casefold",
-    "address", "same_address", "find_attendee",
+    "address", "same_address", "find_attendee", "organizer_copy_problems",
     "not_an_event", "unexpected_status", "problems_outcome",
     "instant_of", "instant", "slot_instants", "timestamp",
 ]
@@ -117,6 +117,18 @@ def find_attendee(event: Mapping[str, Any], wanted: str) -> Mapping[str, Any] | 
         if same_address(address(attendee), wanted):
             return attendee
     return None
+
+
+def organizer_copy_problems(event: Mapping[str, Any]) -> list[str]:
+    """What shows that ``event`` is not the organizer's own copy of a meeting: isOrganizer not
+    true, or responseStatus.response not 'organizer' (the event resource)."""
+    problems = []
+    if event.get("isOrganizer") is not True:
+        problems.append(f"isOrganizer {event.get('isOrganizer')!r}, expected true")
+    response = obj(event.get("responseStatus")).get("response")
+    if response != "organizer":
+        problems.append(f"responseStatus.response {response!r}, expected 'organizer'")
+    return problems
 
 
 def not_an_event(event: Any, what: str = "the event") -> Outcome | None:

@@ -95,7 +95,7 @@ def _show(dt: datetime, zone_name: str) -> str:
     return f"{timezones.to_local(dt, zone_name):%Y-%m-%d %H:%M} {zone_name} ({dt:%Y-%m-%dT%H:%MZ})"
 
 
-def _set_outcome(missing: list[str], extra: list[str], what: str) -> Outcome:
+def _set_difference(missing: list[str], extra: list[str], what: str) -> Outcome:
     if not missing and not extra:
         return Outcome.ok()
     parts = []
@@ -129,12 +129,12 @@ def _compare_with_oracle(listed: Any, master: Any, window_start: Any, window_end
             le = timezones.to_local(instant(e, "end"), zone_name)
             have[(ls, le)] = e
         fmt = lambda k: f"{k[0]:%Y-%m-%d %H:%M}-{k[1]:%H:%M} {zone_name}"  # noqa: E731
-        return _set_outcome([fmt(k) for k in sorted(set(want) - set(have))],
+        return _set_difference([fmt(k) for k in sorted(set(want) - set(have))],
                             [fmt(k) for k in sorted(set(have) - set(want))],
                             f"occurrences as wall-clock times in {zone_name} differ from the oracle")
     want_i = {(o.start, o.end) for o in expected}
     have_i = {(instant(e, "start"), instant(e, "end")) for e in got}
-    return _set_outcome([_show(s, zone_name) for s, _ in sorted(want_i - have_i)],
+    return _set_difference([_show(s, zone_name) for s, _ in sorted(want_i - have_i)],
                         [_show(s, zone_name) for s, _ in sorted(have_i - want_i)],
                         "occurrences (instants) differ from the oracle's")
 
@@ -179,7 +179,7 @@ invariant("REC-EXP-3", "dayOfMonth past a month's end falls on its last day (29-
 
 @invariant("REC-SHAPE-1", "Every instance is an occurrence or exception of the master, recurrence null",
            source=f"{EVENT}; {INSTANCES}", feature=FEATURE, severity=MUST)
-def instance_shape(instances: Any, master: Any) -> Outcome:
+def instances_belong_to_the_series(instances: Any, master: Any) -> Outcome:
     """/instances of a series master returns its occurrences and exceptions: each has type
     occurrence or exception (never the seriesMaster itself), seriesMasterId = the master's id,
     and recurrence null (when the property is returned)."""
@@ -260,7 +260,7 @@ def events_list_masters_only(listed: Any, master_ids: Iterable[str]) -> Outcome:
 
 @invariant("REC-EXC-1", "An updated occurrence becomes an exception of the same series with the change",
            source=f"{EVENT} (type, seriesMasterId); {UPDATE}", feature=FEATURE, severity=MUST)
-def exception_after_update(event: Any, occurrence: Any, master_id: str,
+def updated_occurrence_becomes_exception(event: Any, occurrence: Any, master_id: str,
                            patch: Mapping[str, Any]) -> Outcome:
     """PATCH of an occurrence answers the event with type exception, the same id, the master's
     seriesMasterId, and the patched subject/start/end."""
@@ -284,7 +284,7 @@ def exception_after_update(event: Any, occurrence: Any, master_id: str,
 
 @invariant("REC-EXC-2", "An exception stays in the series: instances list it, at its new time",
            source=f"{INSTANCES}; {VIEW}", feature=FEATURE, severity=MUST)
-def exception_listed(listed: Any, exception: Any, master_id: str) -> Outcome:
+def exception_listed_at_its_new_time(listed: Any, exception: Any, master_id: str) -> Outcome:
     """instances and calendarView return the series' occurrences *and exceptions*: the edited
     occurrence is listed once, type exception, seriesMasterId the master, its new start/end."""
     if not isinstance(listed, list) or not isinstance(exception, dict):
@@ -305,7 +305,7 @@ def exception_listed(listed: Any, exception: Any, master_id: str) -> Outcome:
 
 @invariant("REC-EXC-3", "The master's exceptionOccurrences ($expand) lists its exceptions",
            source=f"{EVENT} (exceptionOccurrences)", feature=FEATURE, severity=MUST)
-def exception_occurrences(master: Any, exception_ids: Iterable[str]) -> Outcome:
+def master_lists_its_exceptions(master: Any, exception_ids: Iterable[str]) -> Outcome:
     """The event resource: exceptionOccurrences, returned on $select/$expand of a GET of the
     series master, holds the series' exceptions (and no cancelled occurrences)."""
     if not isinstance(master, dict) or not isinstance(master.get("exceptionOccurrences"), list):
@@ -348,7 +348,7 @@ def cancelled_not_listed(listed: Any, cancelled: Iterable[Mapping[str, Any]]) ->
 
 @invariant("REC-CAN-2", "The master's cancelledOccurrences ($select) holds each cancelled occurrenceId",
            source=f"{EVENT} (cancelledOccurrences)", feature=FEATURE, severity=MUST)
-def cancelled_occurrences(master: Any, cancelled: Iterable[Mapping[str, Any]],
+def master_lists_cancelled_occurrences(master: Any, cancelled: Iterable[Mapping[str, Any]],
                           master_id: str | None = None) -> Outcome:
     """The event resource: cancelledOccurrences, returned on $select of a GET of the series
     master, holds the occurrenceId values of its cancelled instances. A cancelled instance is
