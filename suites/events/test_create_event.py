@@ -10,9 +10,8 @@ scenario reports a documentation deviation; the target is compared with what the
 
 from __future__ import annotations
 
-import copy
 import uuid
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -22,6 +21,7 @@ from graphcal.client import prefer_timezone
 from graphcal.scenario import Graph, Step
 
 PST = "Pacific Standard Time"
+DocumentedRequest = Callable[[golden.Golden], dict[str, Any]]  # the suites/conftest.py fixture
 
 # checked after every create, whatever the example
 CREATE_CHECKS = ["SCHEMA-1", "EVT-CREATE-1", "EVT-CREATE-2", "EVT-ORG-1", "EVT-FMT-1", "EVT-FMT-2",
@@ -31,17 +31,7 @@ UPDATE_CHECKS = ["EVT-UPD-1", "EVT-UPD-2", "EVT-UPD-3"]
 DELETE_CHECKS = ["EVT-DEL-1", "EVT-DEL-2", "EVT-DEL-3"]
 
 
-# --- the documented request, played by the target's users ----------------------------------------
-
-def documented_request(graph: Graph, doc: golden.Golden) -> dict[str, Any]:
-    """The example's request body with each documented person replaced by the target's user in
-    the same role (Samantha Booth, the attendee of examples 1 and 4, is no user of ours)."""
-    body = copy.deepcopy(doc.request["body"])
-    for attendee in body.get("attendees", []):
-        role = doc.roles[attendee["emailAddress"]["address"].casefold()]
-        attendee["emailAddress"] = graph.user(role).email_address()
-    return body
-
+# --- the documented request, played by the target's users (documented_request: suites/conftest.py)
 
 def target_roles(graph: Graph, doc: golden.Golden) -> dict[str, str]:
     """The target's addresses -> roles, for comparing with the golden by role."""
@@ -158,9 +148,9 @@ def delete(graph: Graph, number: int, event: dict[str, Any]) -> None:
 @pytest.mark.scenario(feature="events", invariants=[
     *CREATE_CHECKS, "EVT-CREATE-3", "EVT-DEF-2", "EVT-GOLD-1", *READ_BACK_CHECKS,
     "EVT-TXN-1", "EVT-TXN-2", *UPDATE_CHECKS, *DELETE_CHECKS])
-def test_create_event_in_time_zone_with_transaction_id(graph: Graph) -> None:
+def test_create_event_in_time_zone_with_transaction_id(graph: Graph, documented_request: DocumentedRequest) -> None:
     doc = golden.load("events/user-post-events-1")
-    body = documented_request(graph, doc)
+    body = documented_request(doc)
     # The documented transactionId would make every run after the first a retry of it.
     body["transactionId"] = graph.anchor("transactionId", lambda: str(uuid.uuid4()).upper())
     with graph.step("1.1: organizer creates the event in Pacific time with a transactionId",
@@ -195,9 +185,9 @@ def test_create_event_in_time_zone_with_transaction_id(graph: Graph) -> None:
 @pytest.mark.scenario(feature="events", invariants=[
     *CREATE_CHECKS, "EVT-CREATE-3", "EVT-DEF-2", "EVT-LOC-2", "EVT-LOC-3", "EVT-GOLD-2", "EVT-GOLD-5",
     *READ_BACK_CHECKS, *UPDATE_CHECKS, *DELETE_CHECKS])
-def test_create_event_in_multiple_locations(graph: Graph) -> None:
+def test_create_event_in_multiple_locations(graph: Graph, documented_request: DocumentedRequest) -> None:
     doc = golden.load("events/user-post-events-2")
-    body = documented_request(graph, doc)
+    body = documented_request(doc)
     with graph.step("2.1: organizer creates an event held in three locations",
                     source="seed 001 example 2") as s:
         event = create(graph, s, doc, 2, body)
@@ -216,9 +206,9 @@ def test_create_event_in_multiple_locations(graph: Graph) -> None:
 @pytest.mark.scenario(feature="events", invariants=[
     *CREATE_CHECKS, "EVT-DEF-2", "EVT-REC-1", "EVT-REC-2", "EVT-REC-3", "EVT-GOLD-3",
     *READ_BACK_CHECKS, *UPDATE_CHECKS, *DELETE_CHECKS])
-def test_create_weekly_recurring_event(graph: Graph) -> None:
+def test_create_weekly_recurring_event(graph: Graph, documented_request: DocumentedRequest) -> None:
     doc = golden.load("events/user-post-events-3")
-    body = documented_request(graph, doc)
+    body = documented_request(doc)
     with graph.step("3.1: organizer creates a weekly series (Mondays, Sep 4 - Dec 31 2017)",
                     source="seed 001 example 3") as s:
         event = create(graph, s, doc, 3, body)
@@ -234,9 +224,9 @@ def test_create_weekly_recurring_event(graph: Graph) -> None:
 @pytest.mark.scenario(feature="events", invariants=[
     *CREATE_CHECKS, "EVT-CREATE-3", "EVT-ONLINE-1", "EVT-ONLINE-3", "EVT-GOLD-4",
     *READ_BACK_CHECKS, *UPDATE_CHECKS, *DELETE_CHECKS])
-def test_create_online_meeting(graph: Graph) -> None:
+def test_create_online_meeting(graph: Graph, documented_request: DocumentedRequest) -> None:
     doc = golden.load("events/user-post-events-4")
-    body = documented_request(graph, doc)
+    body = documented_request(doc)
     with graph.step("4.1: organizer creates the event as a Teams meeting",
                     source="seed 001 example 4") as s:
         event = create(graph, s, doc, 4, body)
