@@ -168,6 +168,8 @@ def test_html_404_server_fails_the_right_invariants_readably(project: Project, t
     assert "Traceback" not in out
     assert "EVT-CREATE-1 fail" in out and "SCHEMA-1 fail" in out and "not JSON: text/html" in out
     assert "step 1 (1: the organizer creates the event) blocked: could not get the created event" in out
+    result.assert_line("hint: none of the 1 answers was JSON (text/html); check that --target url:<base> "
+                       "is the server's Graph root, e.g. http://127.0.0.1:8765/v1.0")
     got = verdicts(project.path / "out")
     assert got[("suites/events/test_scenario.py::test_create", "EVT-TZ-1")] == "blocked"
 
@@ -182,6 +184,7 @@ def test_server_ignoring_prefer_timezone_fails_evt_tz_1_with_evidence(project: P
     assert got[(node, "EVT-CREATE-1")] == "pass" and got[(node, "SCHEMA-1")] == "pass"
     result.assert_line("  EVT-TZ-1 (MUST) fail in 1 scenario: Prefer: outlook.timezone returns start/end in that zone")
     result.assert_line("    test_create step 1: start/end not in the preferred zone*")
+    assert "hint:" not in result.stdout  # the answers were JSON: nothing to say about the URL
     summary = (project.path / "out" / "summary.md").read_text()
     assert "### EVT-TZ-1 (MUST) in `test_create`" in summary and "POST http://graph.target.invalid" in summary
 

@@ -70,6 +70,9 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
             lines.append(f"  {s['name']}: {first_line(reason, 200)}")
         if len(stopped) > SHOWN_STOPPED:
             lines.append(f"  … and {len(stopped) - SHOWN_STOPPED} more{more}")
+    hint = non_json_hint(results)
+    if hint:
+        lines.append(hint)
     deviations = sum(len(s["doc_deviations"]) for s in scenarios)
     if deviations:
         where = ("listed in summary.md and report.html" if written
@@ -79,6 +82,16 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
     for path in written:
         lines.append(f"wrote {path}")
     return lines
+
+
+def non_json_hint(results: dict[str, Any]) -> str | None:
+    """When no answer at all was JSON, the URL is the likelier culprit than the server."""
+    answers = [x["response"] for s in results["scenarios"] for st in s["steps"] for x in st["exchanges"]]
+    if not answers or any(a.get("json_error") is None for a in answers):
+        return None
+    kinds = sorted({a["json_error"].split(",")[0].removeprefix("not JSON: ") for a in answers})
+    return (f"hint: none of the {len(answers)} answers was JSON ({', '.join(kinds)}); check that "
+            "--target url:<base> is the server's Graph root, e.g. http://127.0.0.1:8765/v1.0")
 
 
 def first_line(text: str, limit: int = 160) -> str:
