@@ -250,3 +250,12 @@ def test_a_feature_plugs_virtual_events_into_the_core(server: EmulatorServer, al
         assert [e["id"] for e in alex.get("me/events").json()["value"]] == [real["id"]]
     finally:
         server.app.state.event_hooks.virtual.pop(0)
+
+
+def test_every_collection_echoes_the_paths_user_key(server: EmulatorServer, alex: httpx.Client) -> None:
+    master_id, _ = _series(alex)
+    window = {"startDateTime": "2017-04-01", "endDateTime": "2017-05-01"}
+    for path, params in ((f"events/{master_id}/instances", window), ("calendarView", window),
+                         ("messages", None), ("events", None)):
+        r = alex.get(f"users/alexw@contoso.com/{path}", params=params)
+        assert "$metadata#users('alexw%40contoso.com')/" in r.json()["@odata.context"], r.text

@@ -140,8 +140,9 @@ def slot_payload(slot: TimeSlot, prefs_: Prefs) -> dict[str, dict[str, str]]:
     return {"start": zoned(slot.start, prefs_), "end": zoned(slot.end, prefs_)}
 
 
-def message_context(owner_id: str, *, expanded: bool = False, collection: bool = False) -> str:
-    base = f"{GRAPH_ROOT}/$metadata#users('{owner_id}')/messages"
+def message_context(user_key: str, *, expanded: bool = False, collection: bool = False) -> str:
+    """``@odata.context`` of a message or the messages; ``user_key`` from routing.context_user."""
+    base = f"{GRAPH_ROOT}/$metadata#users('{user_key}')/messages"
     if collection:
         return base
     return base + ("(microsoft.graph.eventMessage/event())/$entity" if expanded else "/$entity")

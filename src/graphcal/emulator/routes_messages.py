@@ -17,7 +17,7 @@ from graphcal.emulator import odata
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, not_found, request_ids
 from graphcal.emulator.mail import SELECTABLE, StoredMessage, mailboxes, message_context, message_payload
-from graphcal.emulator.routing import json_response, mailbox_routes
+from graphcal.emulator.routing import context_user, json_response, mailbox_routes
 from graphcal.emulator.serialize import prefs
 from graphcal.emulator.store import Store, is_well_formed_id
 
@@ -53,7 +53,7 @@ async def list_messages(request: Request) -> Response:
         items = odata.apply(mailboxes(store).of(owner.id), q)
         # odata.maxpagesize is not applied to messages: pages are $top or 10
         body = odata.collection_body(
-            request, q, items, message_context(owner.id, collection=True),
+            request, q, items, message_context(context_user(request, owner), collection=True),
             lambda m: message_payload(m, store, p, faults, q.select, expand))
     return json_response(request, body, 200, p)
 
@@ -78,7 +78,7 @@ async def get_message(request: Request) -> Response:
     store: Store = request.app.state.store
     with store.lock:
         message = _find_message(request, store, owner.id)
-        body = {"@odata.context": message_context(owner.id, expanded=expand),
+        body = {"@odata.context": message_context(context_user(request, owner), expanded=expand),
                 **message_payload(message, store, p, request.app.state.faults, q.select, expand)}
     return json_response(request, body, 200, p)
 

@@ -43,7 +43,7 @@ from graphcal.emulator.errors import GraphError, bad_request
 from graphcal.emulator.hooks import EventProperty
 from graphcal.emulator.routes_calendars import find_calendar
 from graphcal.emulator.routes_events import ITEMS, locate_event
-from graphcal.emulator.routing import json_response, mailbox_routes
+from graphcal.emulator.routing import context_user, json_response, mailbox_routes
 from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, prefs
 from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
 
@@ -244,7 +244,7 @@ async def instances(request: Request) -> Response:
             items = series_members(store, ev, w_start, w_end, faults)
             if "rec-instances-include-master" in faults:
                 items.append(ev)
-        context = (f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/events"
+        context = (f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/events"
                    f"('{quote(ev.id, safe='')}')/instances")
         return _page(request, items, context)
 
@@ -264,7 +264,8 @@ async def calendar_view(request: Request) -> Response:
                 items += series_members(store, ev, w_start, w_end, faults)
             elif _overlaps(ev.start_utc, ev.end_utc, w_start, w_end):
                 items.append(ev)
-        return _page(request, items, f"{GRAPH_ROOT}/$metadata#users('{owner.id}')/calendarView")
+        return _page(request, items,
+                     f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/calendarView")
 
 
 # --- occurrences and exceptions behind the core's item routes ----------------------------------
