@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
 
 import pytest
+from invariants_support import Answer
 
 from graphcal.invariants import common
-
-
-@dataclass
-class Answer:  # the shape of graphcal.client.GraphResponse the readers use
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    text: str = ""
-    json_error: str | None = None
 
 
 def test_status_body_and_text_from_a_response_a_mapping_or_a_bare_status():

@@ -8,30 +8,15 @@ the truth (a target answering the documented request correctly).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from invariants_support import Answer, check
 
 from graphcal import golden
 from graphcal.invariants import CATALOG, MUST, SHOULD, load_catalog
 
 load_catalog()
-
-
-@dataclass
-class Answer:
-    """The shape of graphcal.client.GraphResponse that the checks read."""
-
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    text: str = ""
-    json_error: str | None = None
-
-
-def check(inv_id: str, *args: Any):
-    return CATALOG[inv_id](*args)
 
 
 def doc(n: int) -> golden.Golden:

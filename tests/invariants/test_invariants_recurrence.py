@@ -8,10 +8,10 @@ implies, and the occurrenceIds the docs' $select left out.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from invariants_support import Answer, check
 
 from graphcal import golden
 from graphcal.invariants.registry import CATALOG, MUST, SHOULD, load_catalog
@@ -31,8 +31,6 @@ MASTER = {
 ORIGINAL_DATES = {"2019-04-16": "2019-04-15"}  # the exception was the Apr 15 occurrence
 
 
-def check(inv_id: str, *args: Any) -> Any:
-    return CATALOG[inv_id](*args)
 
 
 def documented() -> list[dict[str, Any]]:
@@ -42,13 +40,6 @@ def documented() -> list[dict[str, Any]]:
         day = e["start"]["dateTime"][:10]
         e["occurrenceId"] = f"OID.{MASTER_ID}.{ORIGINAL_DATES.get(day, day)}"
     return out
-
-
-@dataclass
-class Response:  # what GraphClient answers, as the checks read it
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 def test_rec_ids_severities_and_sources() -> None:
@@ -185,13 +176,13 @@ def test_exception_stays_listed_and_in_exception_occurrences() -> None:
 
 def test_crossing_boundary_and_invalid_recurrence_errors() -> None:
     err = {"error": {"code": "ErrorOccurrenceCrossingBoundary", "message": "Modified occurrence ..."}}
-    assert check("REC-EXC-4", Response(400, err)).passed
-    assert not check("REC-EXC-4", Response(200, documented()[1])).passed
+    assert check("REC-EXC-4", Answer(400, err)).passed
+    assert not check("REC-EXC-4", Answer(200, documented()[1])).passed
     assert "expected 'ErrorOccurrenceCrossingBoundary'" in check(
-        "REC-EXC-4", Response(400, {"error": {"code": "ErrorInvalidRequest", "message": "m"}})).message
-    assert check("REC-INVALID-1", Response(400, {"error": {"code": "ErrorInvalidRequest", "message": "m"}})).passed
-    assert not check("REC-INVALID-1", Response(201, MASTER)).passed
-    assert not check("REC-INVALID-1", Response(400, None)).passed
+        "REC-EXC-4", Answer(400, {"error": {"code": "ErrorInvalidRequest", "message": "m"}})).message
+    assert check("REC-INVALID-1", Answer(400, {"error": {"code": "ErrorInvalidRequest", "message": "m"}})).passed
+    assert not check("REC-INVALID-1", Answer(201, MASTER)).passed
+    assert not check("REC-INVALID-1", Answer(400, None)).passed
 
 
 def test_cancelled_occurrences() -> None:
