@@ -9,8 +9,10 @@ Extending it (a feature lives in its own modules; the core stays as it is):
   {"GET": handler, ...})`` so ``/me`` and ``/users/{id|upn}`` both work and other methods
   answer 405) and is listed in ``app.ROUTE_MODULES`` (match order), or passed as
   ``create_app(extra_routes=...)``. Handlers call ``auth.mailbox(request)`` (Bearer check +
-  access), ``serialize.prefs(request)``, ``odata.parse``/``apply``/``collection_body``, and
-  answer with ``routing.json_response``; raising ``errors.GraphError`` gives Graph's body.
+  access), ``serialize.prefs(request)``, ``odata.parse``/``apply``/``collection_body`` (one
+  OData parser; a collection of another type passes its ``odata.Properties`` table, as
+  ``routes_messages`` does), ``routing.context_user`` for ``@odata.context``, and answer
+  with ``routing.json_response``; raising ``errors.GraphError`` gives Graph's body.
 - Event hooks: ``app.state.event_hooks`` (``hooks.EventHooks``), registered by a feature's
   ``install(app)`` (module listed in ``app.FEATURE_MODULES``). The event item and collection
   routes are defined once, in ``routes_events``; features plug in, never shadow them:

@@ -27,7 +27,7 @@ import copy
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -232,40 +232,52 @@ def _page(request: Request, items: list[StoredEvent], context: str) -> Response:
 
 # --- collections: instances and calendarView --------------------------------------------------
 
-async def instances(request: Request) -> Response:
+Members = tuple[list[StoredEvent], str]  # the events in the window, the context's path
+
+
+def _view(request: Request, members: Callable[[Request, Store, User, datetime, datetime,
+                                               frozenset[str]], Members]) -> Response:
+    """A window's page: ``members`` (under the store lock) says which events and what path."""
     owner = mailbox(request)
     w_start, w_end = _window(request)
     store: Store = request.app.state.store
-    faults = request.app.state.faults
     with store.lock:
-        ev, _ = locate_event(request, owner)
-        items: list[StoredEvent] = []
+        items, path = members(request, store, owner, w_start, w_end, request.app.state.faults)
+        return _page(request, items,
+                     f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/{path}")
+
+
+def _instances(request: Request, store: Store, owner: User, w_start: datetime, w_end: datetime,
+               faults: frozenset[str]) -> Members:
+    ev, _ = locate_event(request, owner)
+    items: list[StoredEvent] = []
+    if ev.fields.get("type") == "seriesMaster":
+        items = series_members(store, ev, w_start, w_end, faults)
+        if "rec-instances-include-master" in faults:
+            items.append(ev)
+    return items, f"events('{quote(ev.id, safe='')}')/instances"
+
+
+def _calendar_view(request: Request, store: Store, owner: User, w_start: datetime,
+                   w_end: datetime, faults: frozenset[str]) -> Members:
+    scope = None
+    if "calendar_id" in request.path_params or "/calendar/" in request.url.path:
+        scope = find_calendar(request, owner).id
+    items: list[StoredEvent] = []
+    for ev in store.events_of(owner.id, scope):
         if ev.fields.get("type") == "seriesMaster":
-            items = series_members(store, ev, w_start, w_end, faults)
-            if "rec-instances-include-master" in faults:
-                items.append(ev)
-        context = (f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/events"
-                   f"('{quote(ev.id, safe='')}')/instances")
-        return _page(request, items, context)
+            items += series_members(store, ev, w_start, w_end, faults)
+        elif _overlaps(ev.start_utc, ev.end_utc, w_start, w_end):
+            items.append(ev)
+    return items, "calendarView"
+
+
+async def instances(request: Request) -> Response:
+    return _view(request, _instances)
 
 
 async def calendar_view(request: Request) -> Response:
-    owner = mailbox(request)
-    w_start, w_end = _window(request)
-    store: Store = request.app.state.store
-    faults = request.app.state.faults
-    with store.lock:
-        scope = None
-        if "calendar_id" in request.path_params or "/calendar/" in request.url.path:
-            scope = find_calendar(request, owner).id
-        items: list[StoredEvent] = []
-        for ev in store.events_of(owner.id, scope):
-            if ev.fields.get("type") == "seriesMaster":
-                items += series_members(store, ev, w_start, w_end, faults)
-            elif _overlaps(ev.start_utc, ev.end_utc, w_start, w_end):
-                items.append(ev)
-        return _page(request, items,
-                     f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/calendarView")
+    return _view(request, _calendar_view)
 
 
 # --- occurrences and exceptions behind the core's item routes ----------------------------------
