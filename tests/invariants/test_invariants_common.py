@@ -80,3 +80,10 @@ def test_timestamp_reads_only_offset_date_times():
     assert common.timestamp("2019-08-01T07:06:24.5046431Z") is not None
     assert common.timestamp("2019-08-01T07:06:24") is None  # no offset: not a DateTimeOffset
     assert common.timestamp("soon") is None and common.timestamp(None) is None
+
+
+def test_seven_digit_date_times_are_the_documented_form_only():
+    assert common.is_seven_digit_date_time("2017-08-29T04:00:00.0000000")
+    for other in ("2017-08-29T04:00:00.000000", "2017-08-29T04:00:00.0000000Z", "2017-08-29T04:00:00",
+                  "2017-08-29T04:00:00.0000000\n", None, 20170829):
+        assert not common.is_seven_digit_date_time(other), other

@@ -12,6 +12,7 @@ take a mapping with those keys or a bare status code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
@@ -24,7 +25,7 @@ __all__ = [
     "obj", "items", "casefold",
     "address", "same_address", "find_attendee", "organizer_copy_problems",
     "not_an_event", "unexpected_status", "problems_outcome",
-    "instant_of", "instant", "slot_instants", "timestamp",
+    "instant_of", "instant", "slot_instants", "timestamp", "is_seven_digit_date_time",
 ]
 
 
@@ -207,3 +208,12 @@ def timestamp(value: Any) -> datetime | None:
     except ValueError:
         return None
     return dt if dt.tzinfo is not None else None
+
+
+_SEVEN_DIGITS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}")
+
+
+def is_seven_digit_date_time(value: Any) -> bool:
+    """``value`` is a dateTime in the form every documented answer uses: no offset, seven
+    fractional digits (``2017-08-29T04:00:00.0000000``)."""
+    return isinstance(value, str) and _SEVEN_DIGITS.fullmatch(value) is not None

@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 
 from graphcal import timezones
 from graphcal.invariants.common import (
-    address, body_of, casefold, graph_error, header, instant, items, not_an_event, obj,
-    organizer_copy_problems, problems_outcome, status_of, text_of, unexpected_status, what_came_back,
+    address, body_of, casefold, graph_error, header, instant, is_seven_digit_date_time, items,
+    not_an_event, obj, organizer_copy_problems, problems_outcome, status_of, text_of,
+    unexpected_status, what_came_back,
 )
 from graphcal.invariants.diffing import differences, golden_check, render
 from graphcal.invariants.normalise import html_text
@@ -46,7 +47,6 @@ EXAMPLE_ANCHORS = {
     4: "#example-4-create-and-enable-an-event-as-an-online-meeting",
 }
 
-_SEVEN_DIGITS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$")
 _UTC_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?Z$")
 
 
@@ -273,7 +273,7 @@ def seven_fractional_digits(event: Any) -> Outcome:
     if (bad := not_an_event(event)) is not None:
         return bad
     wrong = {k: obj(event.get(k)).get("dateTime") for k in ("start", "end")
-             if not _SEVEN_DIGITS.match(str(obj(event.get(k)).get("dateTime")))}
+             if not is_seven_digit_date_time(obj(event.get(k)).get("dateTime"))}
     if wrong:
         return Outcome.fail(f"not yyyy-mm-ddThh:mm:ss.fffffff: {wrong}",
                             expected="2017-08-29T04:00:00.0000000", actual=wrong)

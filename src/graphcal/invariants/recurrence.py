@@ -27,7 +27,8 @@ from typing import Any
 
 from graphcal import recurrence, timezones
 from graphcal.invariants.common import (
-    body_of, graph_error, header, instant, not_an_event, problems_outcome, status_of,
+    body_of, graph_error, header, instant, is_seven_digit_date_time, not_an_event, problems_outcome,
+    status_of,
 )
 from graphcal.invariants.diffing import differences, render
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
@@ -433,7 +434,6 @@ def _times_masked(event: Mapping[str, Any]) -> dict[str, Any]:
         value = out.get(key)
         if isinstance(value, dict):
             text = str(value.get("dateTime", ""))
-            out[key] = {"dateTime": "<7 digits>" if re.fullmatch(
-                r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}", text) else text,
-                "timeZone": value.get("timeZone")}
+            out[key] = {"dateTime": "<7 digits>" if is_seven_digit_date_time(text) else text,
+                        "timeZone": value.get("timeZone")}
     return out
