@@ -186,7 +186,8 @@ def test_server_ignoring_prefer_timezone_fails_evt_tz_1_with_evidence(project: P
     result.assert_line("    test_create step 1: start/end not in the preferred zone*")
     assert "hint:" not in result.stdout  # the answers were JSON: nothing to say about the URL
     summary = (project.path / "out" / "summary.md").read_text()
-    assert "### EVT-TZ-1 (MUST) in `test_create`" in summary and "POST http://graph.target.invalid" in summary
+    assert "### EVT-TZ-1 (MUST): Prefer: outlook.timezone returns start/end in that zone" in summary
+    assert "#### in `test_create`" in summary and "POST http://graph.target.invalid" in summary
 
 
 def test_a_profile_that_expects_the_failure_keeps_the_test_green(project: Project, tmp_path: Path):

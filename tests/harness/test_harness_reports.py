@@ -98,7 +98,8 @@ def test_junit_fails_must_failures_and_skips_blocked_and_unsupported():
 
 def test_markdown_names_failures_with_evidence_and_doc_deviations():
     md = to_markdown(sample_run())
-    assert "### T-MUST (MUST) in `test_a`" in md and "expected: 201" in md
+    assert "- **T-MUST** (MUST) status is 201: 1 scenario(s)" in md
+    assert "### T-MUST (MUST): status is 201" in md and "#### in `test_a`" in md and "expected: 201" in md
     assert "## Documentation deviations" in md and "the answer says brunch" in md
     assert "step 2 (2: read back) blocked: could not get the event" in md
 

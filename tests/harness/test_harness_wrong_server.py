@@ -47,7 +47,9 @@ def test_a_server_that_ignores_prefer_timezone(tmp_path: Path):
     assert "EVT-TZ-1 (MUST) fail in 4 scenarios: Prefer: outlook.timezone returns" in result.stdout
     assert "    test_create_event_in_time_zone_with_transaction_id step 1: start/end not in" in result.stdout
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
-    assert "### EVT-TZ-1 (MUST) in `test_create_event_in_time_zone_with_transaction_id`" in summary
+    evt_tz_1 = summary.index("### EVT-TZ-1 (MUST):")  # one section, the scenarios under it
+    assert "Failed in 4 scenario(s)" in summary[evt_tz_1:]
+    assert summary.index("#### in `test_create_event_in_time_zone_with_transaction_id`", evt_tz_1) > evt_tz_1
     assert "POST http://graph.target.invalid/v1.0/me/events -> 201" in summary
 
 

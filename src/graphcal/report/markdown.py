@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphcal.report.console import ORDER, failed_invariants
+from graphcal.report.console import ORDER, by_invariant
 from graphcal.report.evidence import evidence_text
 
 
@@ -27,13 +27,20 @@ def to_markdown(results: dict[str, Any]) -> str:
             counts[inv["verdict"]] = counts.get(inv["verdict"], 0) + 1
         out.append(f"| `{_cell(s['nodeid'])}` | {s['status']} | "
                    + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + " |")
-    failed = failed_invariants(results)
-    if failed:
+    groups = by_invariant(results)
+    if groups:
         out += ["", "## Failed invariants", ""]
-        for scenario, inv in failed:
-            out += [f"### {inv['id']} ({inv['severity']}) in `{scenario['name']}`", "",
-                    f"{_cell(inv['title'])} — source: `{inv['source']}`", "", "```",
-                    evidence_text(scenario, inv, bodies=False), "```", ""]
+        out += [f"- **{inv_id}** ({entries[0][1]['severity']}) {_cell(entries[0][1]['title'])}: "
+                f"{len(entries)} scenario(s)"
+                + (" (expected by the target profile)" if all(i.get("expected_failure") for _, i in entries) else "")
+                for inv_id, entries in groups.items()]
+        for inv_id, entries in groups.items():
+            first = entries[0][1]
+            out += ["", f"### {inv_id} ({first['severity']}): {_cell(first['title'])}", "",
+                    f"Source: `{first['source']}`. Failed in {len(entries)} scenario(s).", ""]
+            for scenario, inv in entries:
+                out += [f"#### in `{scenario['name']}`", "", "```",
+                        evidence_text(scenario, inv, bodies=False), "```", ""]
     stopped = [(s, st) for s in results["scenarios"] for st in s["steps"] if st["status"] in ("blocked", "error")]
     errored = [s for s in results["scenarios"] if s["status"] == "error" and s.get("error")]
     if stopped or errored:
@@ -45,6 +52,9 @@ def to_markdown(results: dict[str, Any]) -> str:
     if deviations:
         out += ["", "## Documentation deviations", "",
                 "Defects of the documented examples themselves; not target failures.", ""]
-        out += [f"- `{d['golden']}` (in `{s['name']}`, step {d['step']}): {_cell(d['message'])}"
-                for s, d in deviations]
+        seen: dict[tuple[str, str], list[str]] = {}  # (example, message) -> where it was seen
+        for s, d in deviations:
+            seen.setdefault((d["golden"], d["message"]), []).append(f"`{s['name']}` step {d['step']}")
+        out += [f"- `{golden}`: {_cell(message)} (in {', '.join(where)})"
+                for (golden, message), where in seen.items()]
     return "\n".join(out) + "\n"
