@@ -7,6 +7,7 @@ checks). Check functions take payloads and return an ``Outcome``; they never do 
 from __future__ import annotations
 
 import enum
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -67,7 +68,7 @@ def invariant(id: str, title: str, *, source: str, feature: str, severity: Sever
         if id in CATALOG:
             raise ValueError(f"invariant id {id} is registered twice")
         inv = Invariant(id, title, source, feature, Severity(severity),
-                        explanation or (fn.__doc__ or "").strip(), fn)
+                        explanation or inspect.cleandoc(fn.__doc__ or ""), fn)
         CATALOG[id] = inv
         return inv
 
