@@ -59,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--target", default="emulator",
                      help="emulator | replay | url:<base> | live (default: emulator)")
     run.add_argument("--persona-config", default=None,
-                     help="TOML file mapping roles to users and tokens (url and live targets)")
+                     help="TOML file of users and their tokens for url: targets (example: docs/emulator-personas.toml)")
     run.add_argument("--report-dir", default="reports/latest", help="where results are written")
     run.add_argument("--record-mode", default=None,
                      help="pytest-recording record mode (none, once, new_episodes, all, rewrite)")

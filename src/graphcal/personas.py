@@ -201,7 +201,7 @@ def load_persona_config(path: str | os.PathLike[str]) -> PersonaConfig:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"persona config {file} does not exist; pass --persona-config "
-                          "<file.toml> (format: see graphcal.personas)") from None
+                          "<file.toml> (example: docs/emulator-personas.toml)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"persona config {file} is not valid TOML: {exc}") from None
     raw_users = data.get("users")

@@ -187,7 +187,7 @@ def check_options(spec: TargetSpec, *, record_mode: str | None, persona_config: 
         raise live_not_configured()
     if spec.kind == "url" and not persona_config:
         raise ConfigError(f"--target url:{spec.base_url} needs --persona-config <file.toml> that "
-                          "maps roles to users and tokens (format: see graphcal.personas)")
+                          "maps roles to users and tokens (example: docs/emulator-personas.toml)")
     if record_mode is not None and record_mode not in RECORD_MODES:
         raise ConfigError(f"unknown --record-mode {record_mode!r}; use one of: {', '.join(RECORD_MODES)} "
                           "(rewrite re-records from scratch, once keeps existing cassettes)")
