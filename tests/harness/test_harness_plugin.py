@@ -106,6 +106,8 @@ def test_missing_cassette_is_one_line_naming_the_fix(project: Project):
         "no cassette for suites/events/test_scenario.py::test_create: *test_create.yaml is missing; "
         "record it with: pytest 'suites/events/test_scenario.py::test_create' --target emulator "
         "--record-mode=rewrite")
+    result.assert_line("scenarios that could not run (1):")  # the summary names it too
+    result.assert_line("  test_create: no cassette for suites/events/test_scenario.py::test_create: *")
     assert "Traceback" not in result.stdout
 
 
