@@ -75,6 +75,18 @@ def render(content_type: str, content: str, wanted: str) -> dict[str, str]:
     return {"contentType": wanted, "content": _converted(content_type, content, wanted)}
 
 
+def payload(stored: dict[str, str], prefer: str | None) -> dict[str, str]:
+    """A stored itemBody as an event or message payload shows it: HTML unless Prefer
+    outlook.body-content-type asks for text (Exchange keeps item bodies as HTML and answers
+    text-created bodies "converted from text", the form users report from Graph)."""
+    return render(stored["contentType"], stored["content"], prefer or "html")
+
+
+def preview_of(stored: dict[str, str]) -> str:
+    """bodyPreview of a stored itemBody."""
+    return preview(stored["contentType"], stored["content"])
+
+
 @lru_cache(maxsize=4096)
 def _converted(content_type: str, content: str, wanted: str) -> str:
     if wanted == content_type:

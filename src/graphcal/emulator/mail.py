@@ -166,10 +166,9 @@ def message_payload(msg: StoredMessage, store: Store, prefs_: Prefs, faults: fro
         elif name == "changeKey":
             out[name] = msg.change_key
         elif name == "bodyPreview":
-            out[name] = bodies.preview(f["body"]["contentType"], f["body"]["content"])
+            out[name] = bodies.preview_of(f["body"])
         elif name == "body":
-            out[name] = bodies.render(f["body"]["contentType"], f["body"]["content"],
-                                      prefs_.body_type or "html")
+            out[name] = bodies.payload(f["body"], prefs_.body_type)
         elif name == "parentFolderId":
             out[name] = inbox_id(owner)
         elif name == "conversationId":

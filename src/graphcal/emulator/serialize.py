@@ -161,7 +161,7 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
         elif name == "uid":
             out[name] = _series_uid(ev, store)
         elif name == "bodyPreview":
-            out[name] = bodies.preview(f["body"]["contentType"], f["body"]["content"])
+            out[name] = bodies.preview_of(f["body"])
         elif name == "transactionId":
             # Only returned when set (event.md).
             if ev.transaction_id is not None and "drop-transaction-id" not in faults:
@@ -169,10 +169,7 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
         elif name == "webLink":
             out[name] = _web_link(ev.id)
         elif name == "body":
-            # HTML unless Prefer asks for text: Exchange keeps event bodies as HTML and answers
-            # text-created bodies "converted from text" (the form users report from Graph).
-            out[name] = bodies.render(f["body"]["contentType"], f["body"]["content"],
-                                      prefs_.body_type or "html")
+            out[name] = bodies.payload(f["body"], prefs_.body_type)
         elif name in ("start", "end"):
             out[name] = _zoned(ev, name, prefs_, six)
         elif name == "location":
