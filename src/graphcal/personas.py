@@ -102,8 +102,9 @@ class Cast:
         try:
             return self.roles[role]
         except KeyError:
-            raise ConfigError(f"this target has no persona for role {role!r}; it maps: "
-                              f"{', '.join(sorted(self.roles))}") from None
+            raise ConfigError(f"this target has no persona for role {role!r} (it maps: "
+                              f"{', '.join(sorted(self.roles))}); add the user to the persona "
+                              f"config, or map the role to one in its [roles] table") from None
 
     def user(self, role: str) -> User:
         return self.users[self.user_key(role)]

@@ -106,7 +106,7 @@ def test_missing_cassette_is_one_line_naming_the_fix(project: Project):
         "no cassette for suites/events/test_scenario.py::test_create: *test_create.yaml is missing; "
         "record it with: pytest 'suites/events/test_scenario.py::test_create' --target emulator "
         "--record-mode=rewrite")
-    result.assert_line("scenarios that could not run (1):")  # the summary names it too
+    result.assert_line("scenarios that could not run to the end (1):")  # the summary names it too
     result.assert_line("  test_create: no cassette for suites/events/test_scenario.py::test_create: *")
     assert "Traceback" not in result.stdout
 
@@ -234,5 +234,7 @@ def test_crash(graph):
     result = project.run("test_crash.py", "--target", "emulator", "--report-dir", "out")
     result.assert_outcomes(failed=1)
     result.assert_line("*step 1 (1: read a field of nothing) error: *Error: *test_crash.py:7*")
+    result.assert_line("scenarios that could not run to the end (1):")  # named in the summary too
+    result.assert_line("  test_crash: step 1: *Error: *test_crash.py:7*")
     got = verdicts(project.path / "out")
     assert got[("test_crash.py::test_crash", "EVT-CREATE-1")] == "blocked"

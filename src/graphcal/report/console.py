@@ -61,12 +61,15 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
             lines.append(f"    {scenario['name']}{where}: {first_line(inv['message'], 140)}")
         if len(entries) > SHOWN_PER_INVARIANT:
             lines.append(f"    … and {len(entries) - SHOWN_PER_INVARIANT} more{more}")
-    stopped = [s for s in scenarios if s["status"] == "error"]
+    # a blocked step follows from a failed check (listed above); an error step or scenario
+    # means the scenario itself could not go on: say why
+    stopped = [s for s in scenarios
+               if s["status"] == "error" or any(st["status"] == "error" for st in s["steps"])]
     if stopped:
-        lines.append(f"scenarios that could not run ({len(stopped)}):")
+        lines.append(f"scenarios that could not run to the end ({len(stopped)}):")
         for s in stopped[:SHOWN_STOPPED]:
-            reason = s.get("error") or next((st["reason"] for st in s["steps"]
-                                             if st["status"] in ("error", "blocked")), "")
+            step = next((st for st in s["steps"] if st["status"] == "error"), None)
+            reason = s.get("error") or (f"step {step['index']}: {step['reason']}" if step else "")
             lines.append(f"  {s['name']}: {first_line(reason, 200)}")
         if len(stopped) > SHOWN_STOPPED:
             lines.append(f"  … and {len(stopped) - SHOWN_STOPPED} more{more}")
