@@ -311,6 +311,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     worker_output = getattr(session.config, "workeroutput", None)
     if worker_output is not None:  # a pytest-xdist worker: the controller writes the report
         worker_output["graphcal_scenarios"] = json.dumps([s.to_json() for s in state.run.scenarios])
+        worker_output["graphcal_recorded_from"] = json.dumps(state.run.target.get("recorded_from", []))
         return
     if state.report_dir is not None:
         from graphcal.report import write_reports
@@ -321,6 +322,10 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """pytest-xdist controller: collect the scenarios a worker ran."""
-    data = getattr(node, "workeroutput", {}).get("graphcal_scenarios")
-    if data:
-        _session(node.config).run.received.extend(json.loads(data))
+    output = getattr(node, "workeroutput", {})
+    run = _session(node.config).run
+    if output.get("graphcal_scenarios"):
+        run.received.extend(json.loads(output["graphcal_scenarios"]))
+    for source in json.loads(output.get("graphcal_recorded_from") or "[]"):  # replay: whose cassettes
+        if source not in run.target.setdefault("recorded_from", []):
+            run.target["recorded_from"].append(source)

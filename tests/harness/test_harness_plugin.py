@@ -47,8 +47,10 @@ def test_record_from_the_emulator_then_replay_offline_with_the_same_verdicts(pro
     before, after = verdicts(project.path / "rec"), verdicts(project.path / "rep")
     assert before == after
     # with pytest-xdist the workers hand their scenarios to the controller, which reports
-    project.run("suites", "-n", "2", "--report-dir", "xdist").assert_outcomes(passed=1)
+    parallel = project.run("suites", "-n", "2", "--report-dir", "xdist")
+    parallel.assert_outcomes(passed=1)
     assert verdicts(project.path / "xdist") == before
+    assert "target replay (recorded from emulator)" in parallel.stdout  # the workers said whose
     assert before[("suites/events/test_scenario.py::test_create", "EVT-TZ-1")] == "pass"
 
 
