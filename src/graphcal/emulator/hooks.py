@@ -12,7 +12,9 @@
   see the JSON object a client POSTed before it is validated.
 - Events that are not stored: ``virtual`` is the resolver chain behind the store. An item path
   (``/events/{id}``) names a stored event first, else the first :class:`VirtualEvents` that
-  knows the id (recurrence's occurrences); that source then answers PATCH and DELETE of it.
+  knows the id (recurrence's occurrences); that source then answers PATCH and DELETE of it
+  (the write hooks above are for stored events: they are not called for virtual ones).
+  Meeting responses (``routes_respond``) act on stored events only.
   Collections (``/events``) list stored events (series masters and single instances) only.
 - Properties: ``properties`` are event properties a feature renders on a GET of one event
   that asks for them by ``$select`` (or ``$expand`` when expandable).
