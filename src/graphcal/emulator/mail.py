@@ -16,12 +16,12 @@ import itertools
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 from urllib.parse import quote
 
 from graphcal import timezones
 from graphcal.emulator import bodies
-from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload
+from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, user_context
 from graphcal.emulator.store import Store, StoredEvent, User, canonical_id, encode_id
 
 GRAPH_TYPE = "#microsoft.graph."
@@ -140,12 +140,12 @@ def slot_payload(slot: TimeSlot, prefs_: Prefs) -> dict[str, dict[str, str]]:
     return {"start": zoned(slot.start, prefs_), "end": zoned(slot.end, prefs_)}
 
 
-def message_context(user_key: str, *, expanded: bool = False, collection: bool = False) -> str:
-    """``@odata.context`` of a message or the messages; ``user_key`` from routing.context_user."""
-    base = f"{GRAPH_ROOT}/$metadata#users('{user_key}')/messages"
-    if collection:
-        return base
-    return base + ("(microsoft.graph.eventMessage/event())/$entity" if expanded else "/$entity")
+def message_context(user_key: str, *, select: Sequence[str] | None = None,
+                    expanded: bool = False, collection: bool = False) -> str:
+    """``@odata.context`` of a message or the messages (serialize.user_context's rule); an
+    expanded event is one more name in the parentheses, after the $select names."""
+    names = [*(select or ()), *(["microsoft.graph.eventMessage/event()"] if expanded else [])]
+    return user_context(user_key, "messages", select=names, entity=not collection)
 
 
 def message_payload(msg: StoredMessage, store: Store, prefs_: Prefs, faults: frozenset[str],

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from graphcal.emulator.auth import mailbox
 from graphcal.emulator.errors import GraphError, not_found
 from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import GRAPH_ROOT, calendar_payload
+from graphcal.emulator.serialize import calendar_payload, user_context
 from graphcal.emulator.store import Calendar, Store, User, is_well_formed_id
 
 
@@ -34,8 +34,7 @@ async def get_calendar(request: Request) -> Response:
         cal = find_calendar(request, owner)
         # /calendar answers .../calendar/$entity, /calendars/{id} .../calendars/$entity (docs).
         segment = "calendars" if "calendar_id" in request.path_params else "calendar"
-        body = {"@odata.context": f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')"
-                                  f"/{segment}/$entity",
+        body = {"@odata.context": user_context(context_user(request, owner), segment, entity=True),
                 **calendar_payload(cal, store)}
     return json_response(request, body)
 
@@ -46,7 +45,7 @@ async def list_calendars(request: Request) -> Response:
     with store.lock:
         value = [calendar_payload(c, store) for c in store.calendars_of(owner.id)]
     return json_response(request, {
-        "@odata.context": f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/calendars",
+        "@odata.context": user_context(context_user(request, owner), "calendars"),
         "value": value})
 
 

@@ -119,8 +119,14 @@ async def get_event(request: Request) -> Response:
     return json_response(request, body, 200, p)
 
 
+def _written(request: Request, option: str) -> tuple[str, ...]:
+    """The option's names in the order the client wrote them, each once."""
+    return tuple(dict.fromkeys(s.strip() for s in request.query_params.get(option, "").split(",")
+                               if s.strip()))
+
+
 def _names(request: Request, option: str) -> set[str]:
-    return {s.strip() for s in request.query_params.get(option, "").split(",") if s.strip()}
+    return set(_written(request, option))
 
 
 def _get_with_properties(request: Request, owner: User, p: Prefs) -> Response:
@@ -139,7 +145,8 @@ def _get_with_properties(request: Request, owner: User, p: Prefs) -> Response:
     with store.lock:
         ev, _ = locate_event(request, owner)
         select = frozenset(wanted - extra.keys()) if wanted else None
-        body: dict[str, Any] = {"@odata.context": event_context(context_user(request, owner)),
+        body: dict[str, Any] = {"@odata.context": event_context(context_user(request, owner),
+                                                                select=_written(request, "$select")),
                                 **event_payload(ev, store, p, faults, select)}
         for name, prop in extra.items():
             if name in wanted | expand:

@@ -53,7 +53,8 @@ async def list_messages(request: Request) -> Response:
         items = odata.apply(mailboxes(store).of(owner.id), q)
         # odata.maxpagesize is not applied to messages: pages are $top or 10
         body = odata.collection_body(
-            request, q, items, message_context(context_user(request, owner), collection=True),
+            request, q, items, message_context(context_user(request, owner), select=q.select_order,
+                                              expanded=expand, collection=True),
             lambda m: message_payload(m, store, p, faults, q.select, expand))
     return json_response(request, body, 200, p)
 
@@ -78,7 +79,8 @@ async def get_message(request: Request) -> Response:
     store: Store = request.app.state.store
     with store.lock:
         message = _find_message(request, store, owner.id)
-        body = {"@odata.context": message_context(context_user(request, owner), expanded=expand),
+        body = {"@odata.context": message_context(context_user(request, owner), select=q.select_order,
+                                              expanded=expand),
                 **message_payload(message, store, p, request.app.state.faults, q.select, expand)}
     return json_response(request, body, 200, p)
 

@@ -44,7 +44,7 @@ from graphcal.emulator.hooks import EventProperty
 from graphcal.emulator.routes_calendars import find_calendar
 from graphcal.emulator.routes_events import ITEMS, locate_event
 from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, prefs
+from graphcal.emulator.serialize import Prefs, event_payload, prefs, user_context
 from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
 
 STATE_KEY = __name__               # this module's entry in store.extensions
@@ -214,7 +214,7 @@ def _window(request: Request) -> tuple[datetime, datetime]:
     return bounds[0], bounds[1]
 
 
-def _page(request: Request, items: list[StoredEvent], context: str) -> Response:
+def _page(request: Request, items: list[StoredEvent], user_key: str, path: str) -> Response:
     """An OData page of expanded events, ordered by start unless $orderby says otherwise."""
     p = prefs(request)
     q = odata.parse(request)
@@ -222,8 +222,7 @@ def _page(request: Request, items: list[StoredEvent], context: str) -> Response:
     faults = request.app.state.faults
     ordered = sorted(items, key=lambda ev: (ev.start_utc, ev.seq, ev.id))
     ranked = [dataclasses.replace(ev, seq=i) for i, ev in enumerate(ordered)]  # copies: store untouched
-    if q.select is not None:
-        context += "(" + ",".join(sorted(q.select)) + ")"
+    context = user_context(user_key, path, select=q.select_order)
     body = odata.collection_body(request, q, odata.apply(ranked, q), context,
                                  lambda ev: event_payload(ev, store, p, faults, q.select),
                                  p.max_page_size)
@@ -243,8 +242,7 @@ def _view(request: Request, members: Callable[[Request, Store, User, datetime, d
     store: Store = request.app.state.store
     with store.lock:
         items, path = members(request, store, owner, w_start, w_end, request.app.state.faults)
-        return _page(request, items,
-                     f"{GRAPH_ROOT}/$metadata#users('{context_user(request, owner)}')/{path}")
+        return _page(request, items, context_user(request, owner), path)
 
 
 def _instances(request: Request, store: Store, owner: User, w_start: datetime, w_end: datetime,

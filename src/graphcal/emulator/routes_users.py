@@ -7,8 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphcal.emulator.auth import mailbox
-from graphcal.emulator.routing import json_response, mailbox_routes
-from graphcal.emulator.serialize import GRAPH_ROOT
+from graphcal.emulator.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.serialize import GRAPH_ROOT, user_context
 
 
 async def get_user(request: Request) -> Response:
@@ -26,7 +26,7 @@ async def get_user(request: Request) -> Response:
 async def get_mailbox_settings(request: Request) -> Response:
     user = mailbox(request)
     return json_response(request, {
-        "@odata.context": f"{GRAPH_ROOT}/$metadata#users('{user.id}')/mailboxSettings",
+        "@odata.context": user_context(context_user(request, user), "mailboxSettings"),
         **user.mailboxSettings})
 
 

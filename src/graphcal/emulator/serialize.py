@@ -123,16 +123,24 @@ def _web_link(event_id: str) -> str:
             f"&exvsurl=1&path=/calendar/item")
 
 
+def user_context(user_key: str, path: str, *, select: Sequence[str] | None = None,
+                 entity: bool = False) -> str:
+    """``@odata.context`` of ``path`` under a user (``user_key`` from routing.context_user).
+
+    The one rule for every route: $select names follow the path in the order the client wrote
+    them (event-get.md example 2, event-list-instances.md), and a single item ends ``/$entity``.
+    """
+    context = f"{GRAPH_ROOT}/$metadata#users('{user_key}')/{path}"
+    if select:
+        context += "(" + ",".join(select) + ")"
+    return context + "/$entity" if entity else context
+
+
 def event_context(owner_id: str, calendar_id: str | None = None, *, collection: bool = False,
                   select: Sequence[str] | None = None) -> str:
     """``@odata.context`` of an event or event collection; $select names in the order given."""
-    base = f"{GRAPH_ROOT}/$metadata#users('{owner_id}')"
-    if calendar_id is not None:
-        base += f"/calendars('{quote(calendar_id, safe='')}')"
-    base += "/events"
-    if select:
-        base += "(" + ",".join(select) + ")"
-    return base if collection else base + "/$entity"
+    path = "events" if calendar_id is None else f"calendars('{quote(calendar_id, safe='')}')/events"
+    return user_context(owner_id, path, select=select, entity=not collection)
 
 
 def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozenset[str],
