@@ -38,6 +38,7 @@ ROUTE_MODULES: list[str] = [
     "graphcal.emulator.routes_events",
     "graphcal.emulator.routes_recurrence",
     "graphcal.emulator.routes_respond",
+    "graphcal.emulator.routes_cancel",
     "graphcal.emulator.routes_messages",
 ]
 

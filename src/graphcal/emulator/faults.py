@@ -53,6 +53,7 @@ FAULTS: dict[str, str] = {
     "proposals-always-allowed": "proposedNewTime is accepted where allowNewTimeProposals is false",
     "proposal-without-send-response": "proposedNewTime with sendResponse false is accepted",
     "rejection-changes-status": "a rejected proposal still records the attendee's response",
+    "cancel-200": "cancel answers 200 instead of 202",
     # recurrence (emulator/expansion.py, routes_recurrence.py; REC-* invariants)
     "rec-enddate-exclusive": "range.endDate is exclusive: an occurrence on the end date is dropped",
     "rec-dst-drift": "series expand in UTC instead of the recurrence zone (wall clock drifts across DST)",

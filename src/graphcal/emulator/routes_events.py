@@ -173,16 +173,22 @@ async def update(request: Request) -> Response:
     return json_response(request, body, 200, p)
 
 
+def remove(request: Request, store: Store, owner: User, ev: StoredEvent,
+           source: VirtualEvents | None) -> None:
+    """Remove an event ``locate_event`` found (under ``store.lock``): a stored one through the
+    write hooks, a virtual one through the feature that computes it."""
+    if source is None:
+        store.remove_event(owner.id, ev.id)
+        _hooks(request).deleted(request, store, ev)
+    else:
+        source.delete(store, owner, ev)
+
+
 async def delete(request: Request) -> Response:
     owner = mailbox(request)
     store: Store = request.app.state.store
     with store.lock:
-        ev, source = locate_event(request, owner)
-        if source is None:
-            store.remove_event(owner.id, ev.id)
-            _hooks(request).deleted(request, store, ev)
-        else:
-            source.delete(store, owner, ev)
+        remove(request, store, owner, *locate_event(request, owner))
     rid, crid = request_ids(request)
     return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
 

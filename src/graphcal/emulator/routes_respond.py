@@ -46,7 +46,7 @@ class RespondRequest:
     proposed: TimeSlot | None = None
 
 
-def _named(obj: dict[str, Any], names: tuple[str, ...], strict: bool,
+def named_parameters(obj: dict[str, Any], names: tuple[str, ...], strict: bool,
            unknown: Callable[[str], GraphError]) -> dict[str, Any]:
     """``obj`` with keys mapped to ``names`` (case-insensitively unless ``strict``)."""
     by_fold = {n.casefold(): n for n in names}
@@ -74,7 +74,7 @@ def _boolean(value: Any, strict: bool) -> bool:
 def _instant(value: Any, path: str, strict: bool) -> tuple[datetime, str]:
     """A dateTimeTimeZone as (UTC instant, zone), validated as event writes validate it."""
     if isinstance(value, dict) and not strict:
-        value = _named(value, ("dateTime", "timeZone"), strict, _no_property("dateTimeTimeZone"))
+        value = named_parameters(value, ("dateTime", "timeZone"), strict, _no_property("dateTimeTimeZone"))
     checked = date_time_time_zone(value, path)
     return timezones.to_instant(checked["dateTime"], checked["timeZone"]), checked["timeZone"]
 
@@ -84,7 +84,7 @@ def _time_slot(value: Any, strict: bool) -> TimeSlot | None:
         return None
     if not isinstance(value, dict):
         raise body_read(f"Cannot convert the literal '{value}' to the expected type 'microsoft.graph.timeSlot'.")
-    obj = _named(value, ("start", "end"), strict, _no_property("timeSlot"))
+    obj = named_parameters(value, ("start", "end"), strict, _no_property("timeSlot"))
     for name in ("start", "end"):
         if obj.get(name) is None:
             raise bad_request(f"The proposedNewTime needs both start and end; '{name}' is missing.")
@@ -100,7 +100,7 @@ def parse_respond_body(raw: bytes, action: str, *, strict: bool = False) -> Resp
     if not raw.strip():
         return RespondRequest()
     payload = parse_json(raw, "the action's parameters")
-    params = _named(payload, PARAMETERS[action], strict, lambda key: body_read(
+    params = named_parameters(payload, PARAMETERS[action], strict, lambda key: body_read(
         f"The parameter '{key}' in the request payload is not a valid parameter for the operation '{action}'."))
     comment = params.get("comment")
     if comment is not None and not isinstance(comment, str):

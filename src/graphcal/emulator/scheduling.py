@@ -9,7 +9,9 @@ under ``store.lock`` right after the organizer's create/update/delete:
 - update of a meeting property: copies follow and attendees get an update request; a new
   start/end resets every attendee's status on the organizer's event to notResponded at
   4501-01-01T00:00:00Z and drops proposals (meeting-proposals walkthrough, step 5);
-- delete: copies are marked cancelled and attendees get a meetingCancelled eventMessage.
+- delete (and cancel, ``routes_cancel``): copies are marked cancelled and attendees get a
+  meetingCancelled eventMessage; its body is the cancel's comment when the request has one
+  (``request.state`` attribute :data:`CANCELLATION_COMMENT`), else the event's body.
 
 :func:`respond` is the accept / tentativelyAccept / decline logic (routes_respond parses and
 validates the request). Delivery is immediate; the suite polls anyway, as it must live.
@@ -43,6 +45,7 @@ SHOW_AS_AFTER = {"accepted": "busy", "tentativelyAccepted": "tentative", "declin
 SUBJECT_PREFIX = {"accepted": "Accepted: ", "tentativelyAccepted": "Tentative: ", "declined": "Declined: "}
 NEW_TIME_PROPOSED = "New Time Proposed: "
 CANCELED = "Canceled: "
+CANCELLATION_COMMENT = "cancellation_comment"   # request.state attribute set by routes_cancel
 # Properties of the organizer's event that attendees see; a change to one sends an update.
 MEETING_PROPERTIES = ("subject", "body", "start", "end", "isAllDay", "location_in", "locations_in",
                       "recurrence", "allowNewTimeProposals", "attendees", "isOnlineMeeting",
@@ -273,16 +276,18 @@ def _cancel_removed(store: Store, event: StoredEvent, before: dict[str, Any], cu
             _cancel_for(store, event, user)
 
 
-def _cancel_for(store: Store, event: StoredEvent, user: User) -> None:
+def _cancel_for(store: Store, event: StoredEvent, user: User, comment: str | None = None) -> None:
     copy_event = find_copy(store, user, event.ical_uid)
     if copy_event is not None:
         copy_event.fields["isCancelled"] = True
         copy_event.fields["subject"] = CANCELED + event.fields["subject"]
         store.touch(copy_event)
     organizer = store.users[event.owner_id]
+    body = (dict(event.fields["body"]) if comment is None
+            else {"contentType": "html", "content": bodies.normalise_html(html.escape(comment))})
     fields = message_fields(
         subject=CANCELED + event.fields["subject"], sender=organizer,
-        to=[{"emailAddress": user.email_address}], body=dict(event.fields["body"]),
+        to=[{"emailAddress": user.email_address}], body=body,
         event_fields=event.fields, meeting_message_type="meetingCancelled")
     sent = now_utc()
     mailboxes(store).deliver(StoredMessage(
@@ -294,8 +299,9 @@ def _cancel_for(store: Store, event: StoredEvent, user: User) -> None:
 def on_delete(request: Request, store: Store, event: StoredEvent) -> None:
     if not event.fields.get("isOrganizer"):
         return
+    comment = getattr(request.state, CANCELLATION_COMMENT, None)
     for user in attendee_users(store, event):
-        _cancel_for(store, event, user)
+        _cancel_for(store, event, user, comment)
 
 
 # -- responses ----------------------------------------------------------------------------------
