@@ -149,6 +149,11 @@ class Step:
         self.graph.scenario.doc_deviations.append(
             DocDeviation(str(name), provenance, message, self.result.index))
 
+    def doc_deviations(self, golden: Any) -> None:
+        """Report every defect a golden payload records of its documentation (``doc_defects``)."""
+        for defect in golden.doc_defects:
+            self.doc_deviation(golden, str(defect))
+
     # -- internals ---------------------------------------------------------------------
     def _record(self, invariant_id: str, outcome: Outcome, exchange: int | None,
                 *, error: bool = False) -> None:

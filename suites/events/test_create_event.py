@@ -43,11 +43,6 @@ def prefer_of(doc: golden.Golden) -> dict[str, str]:
     return {k: v for k, v in doc.request["headers"] if k.casefold() == "prefer"}
 
 
-def report_doc_defects(s: Step, doc: golden.Golden) -> None:
-    for defect in doc.doc_defects:
-        s.doc_deviation(doc, str(defect))
-
-
 # --- the steps every example shares --------------------------------------------------------------
 
 def create(graph: Graph, s: Step, doc: golden.Golden, number: int, body: dict[str, Any]) -> dict[str, Any]:
@@ -69,7 +64,7 @@ def create(graph: Graph, s: Step, doc: golden.Golden, number: int, body: dict[st
     for inv in ("EVT-DEF-1", "EVT-DEF-3", "EVT-DEF-4"):
         s.check(inv, body, event)
     s.check(f"EVT-GOLD-{number}", event, doc, target_roles(graph, doc))
-    report_doc_defects(s, doc)
+    s.doc_deviations(doc)
     return event
 
 
@@ -93,7 +88,7 @@ def read_back(graph: Graph, number: int, event: dict[str, Any],
         s.check("EVT-FMT-1", in_utc)
         if documented:
             s.check("EVT-GOLD-5", in_utc, documented, target_roles(graph, documented))
-            report_doc_defects(s, documented)
+            s.doc_deviations(documented)
     with graph.step(f"{number}.3: organizer reads it with Prefer: outlook.timezone: same instants",
                     source="api-reference/v1.0/api/event-get.md#request-headers") as s:
         r = organizer.get(path, headers=prefer_timezone(PST))

@@ -89,11 +89,6 @@ def anchors(graph: Graph) -> tuple[str, float, float]:
     return since, deadline, settle
 
 
-def report_doc_defects(s: Step, doc: golden.Golden) -> None:
-    for defect in doc.doc_defects:
-        s.doc_deviation(doc, str(defect))
-
-
 # --- mailboxes, searched as a live client must ---------------------------------------------------
 
 def find_message(graph: Graph, s: Step, role: str, subject: str, matches: Callable[[dict[str, Any]], bool],
@@ -246,7 +241,7 @@ def step_reply(graph: Graph, title: str, event: dict[str, Any], action: str, pro
             s.check("PROP-3.7", message)
         if golden_shape:
             s.check("PROP-8.2", message, MESSAGES, roles(graph))
-            report_doc_defects(s, MESSAGES)
+            s.doc_deviations(MESSAGES)
         return message
 
 
@@ -267,7 +262,7 @@ def step_organizer_event(graph: Graph, title: str, event: dict[str, Any], action
         s.check("PROP-4.5", seen, GRAPH_ROOT)
         if golden_shape:
             s.check("PROP-8.3", seen, PROPOSED, roles(graph))
-            report_doc_defects(s, PROPOSED)
+            s.doc_deviations(PROPOSED)
         return seen
 
 
@@ -303,14 +298,14 @@ def test_tentative_with_a_new_time_proposal(graph: Graph) -> None:
                         body, requested=True)
     with graph.step("1b: the created meeting has the documented shape", source=f"{WALKTHROUGH}, step 1") as s:
         s.check("PROP-8.1", event, CREATE, roles(graph))
-        report_doc_defects(s, CREATE)
+        s.doc_deviations(CREATE)
     request = step_invitation(graph, "2a: the attendee finds the eventMessageRequest and the event behind it", event)
     proposed = proposal()
     reply_body = {"comment": REPLY.request["body"]["comment"], "sendResponse": True, "proposedNewTime": proposed}
     step_respond(graph, "2b: the attendee answers tentatively and proposes the next day, same time",
                  request["event"], "tentativelyAccept", reply_body, source=f"{WALKTHROUGH}, step 2")
     with graph.step("2c: the documented request body is not the API's own form", source=f"{WALKTHROUGH}, step 2") as s:
-        report_doc_defects(s, REPLY)
+        s.doc_deviations(REPLY)
     step_reply(graph, "3: the organizer finds the reply: 'New Time Proposed', tentativelyAccepted, the proposal",
                event, "tentativelyAccept", proposed, golden_shape=True)
     step_organizer_event(graph, "4: the organizer sees the proposal on the attendee in the event", event,
@@ -350,7 +345,7 @@ def test_tentative_with_the_literal_documented_body(graph: Graph) -> None:
                                            json=REPLY.request["body"])
         s.response(r)
         s.check("PROP-2.4", r)
-        report_doc_defects(s, REPLY)
+        s.doc_deviations(REPLY)
     step_cleanup(graph, event)
 
 

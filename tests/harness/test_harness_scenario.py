@@ -80,6 +80,20 @@ def test_doc_deviation_keeps_the_golden_name_and_provenance():
     assert dev.provenance["source_path"].endswith("user-post-events.md")
 
 
+def test_doc_deviations_reports_each_defect_a_golden_records():
+    from graphcal import golden
+
+    doc = golden.load("events/user-post-events-1")
+    g = graph_for(lambda req: httpx.Response(200, json={}))
+    with g.step("1: compare") as s:
+        s.doc_deviations(doc)
+    devs = g.scenario.doc_deviations
+    assert len(doc.doc_defects) == 4
+    assert [d.message for d in devs] == [str(d) for d in doc.doc_defects]
+    assert {(d.golden, d.step) for d in devs} == {("events/user-post-events-1", 1)}
+    assert devs[0].provenance == doc.provenance
+
+
 def test_unknown_role_is_a_clear_error():
     g = graph_for(lambda req: httpx.Response(200, json={}))
     with pytest.raises(Exception, match=r"no persona for role 'cfo' \(it maps: adele, alex, attendee.*\); "
