@@ -24,11 +24,12 @@ A persona config file (TOML) describes the users and tokens of a ``url:`` target
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import httpx
 
@@ -224,3 +225,33 @@ def load_persona_config(path: str | os.PathLike[str]) -> PersonaConfig:
         raise ConfigError(f"persona config {file}: [roles] must map role names to user names")
     profile = data.get("profile")
     return PersonaConfig(Cast.of(users, roles), tokens, profile)
+
+
+def write_persona_config(path: str | os.PathLike[str], people: Iterable[Mapping[str, Any]], token_url: str,
+                         *, tokens: Mapping[str, str] | None = None, profile: str | None = None) -> Path:
+    """Write a persona config for a server that signs people in like the emulator: ``people``
+    in the emulator's form (``EmulatorServer.personas``: userPrincipalName, displayName, id,
+    mail, password), each signing in at ``token_url`` with the password grant, or with the
+    literal token ``tokens`` gives for its key. People without a password cannot sign in and
+    are left out. Returns the path (e.g. for ``--persona-config``)."""
+    def toml(value: str) -> str:
+        return json.dumps(value)  # a JSON string is a TOML basic string
+
+    lines = [f"profile = {toml(profile)}", ""] if profile else []
+    for person in people:
+        if not person.get("password"):
+            continue
+        upn = person["userPrincipalName"]
+        key = user_key(person.get("displayName", ""), upn)
+        lines.append(f"[users.{key}]")
+        lines += [f"{field} = {toml(person[field])}" for field in ("id", "userPrincipalName", "displayName", "mail")
+                  if person.get(field)]
+        if tokens and key in tokens:
+            lines += [f"token = {toml(tokens[key])}", ""]
+        else:
+            lines += [f"[users.{key}.token]", f"endpoint = {toml(token_url)}", 'grant_type = "password"',
+                      'client_id = "graphcal"', f"username = {toml(upn)}",
+                      f"password = {toml(person['password'])}", ""]
+    file = Path(path)
+    file.write_text("\n".join(lines), encoding="utf-8")
+    return file

@@ -1,5 +1,5 @@
 """Support for the harness tests: any ASGI app on a free loopback port, deliberately wrong
-variants of the emulator, persona config files that point a url: target at them, and
+variants of the emulator, and
 throw-away projects run by pytest in a subprocess."""
 
 from __future__ import annotations
@@ -117,27 +117,6 @@ class CanaryAuth:
             await send(message)
 
         await self.app(dict(scope, headers=headers), receive, leaky_send)
-
-
-def persona_config(path: Path, personas: list[dict[str, Any]], token_url: str,
-                   literal_tokens: dict[str, str] | None = None, profile: str | None = None) -> Path:
-    """A persona config TOML: literal tokens where given, else the password grant."""
-    lines = [f'profile = "{profile}"', ""] if profile else []
-    for p in personas:
-        if not p.get("password"):
-            continue
-        key = p["displayName"].split()[0].lower()
-        lines += [f"[users.{key}]", f'id = "{p["id"]}"',
-                  f'userPrincipalName = "{p["userPrincipalName"]}"',
-                  f'displayName = "{p["displayName"]}"', f'mail = "{p["mail"]}"']
-        if literal_tokens and key in literal_tokens:
-            lines += [f'token = "{literal_tokens[key]}"', ""]
-        else:
-            lines += [f"[users.{key}.token]", f'endpoint = "{token_url}"', 'grant_type = "password"',
-                      'client_id = "graphcal"', f'username = "{p["userPrincipalName"]}"',
-                      f'password = "{p["password"]}"', ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
 
 
 class PytestRun:

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import httpx
 
-from harness_support import CanaryAuth, Project, emulator_app, persona_config, serve
+from graphcal.personas import write_persona_config
+
+from harness_support import CanaryAuth, Project, emulator_app, serve
 
 
 def test_recorded_cassettes_and_reports_hold_no_token_or_password(tmp_path: Path):
@@ -24,8 +26,8 @@ def test_recorded_cassettes_and_reports_hold_no_token_or_password(tmp_path: Path
                     "username": p["userPrincipalName"], "password": p["password"]}).json()["access_token"]
                 gate.tokens[canaries[key]] = real[key]
         # alex and adele sign in with canary tokens; christie and megan with the password grant
-        config = persona_config(tmp_path / "personas.toml", personas, f"{root}{token_path}",
-                                literal_tokens=canaries)
+        config = write_persona_config(tmp_path / "personas.toml", personas, f"{root}{token_path}",
+                                tokens=canaries)
         result = project.run("suites", "--target", f"url:{root}/v1.0", "--persona-config", str(config),
                              "--record-mode=rewrite", "--report-dir", "out")
     result.assert_outcomes(passed=1)

@@ -12,7 +12,7 @@ import pytest
 from graphcal.cli import main
 from graphcal.errors import ConfigError, TargetError
 from graphcal.invariants.registry import CATALOG, load_catalog
-from graphcal.personas import Cast, User, fetch_token, load_persona_config
+from graphcal.personas import Cast, User, fetch_token, load_persona_config, write_persona_config
 from graphcal.targets import parse_target
 
 USERS = {k: User(k, f"{k}@contoso.com", k.title()) for k in ("alex", "adele", "christie", "megan")}
@@ -92,6 +92,25 @@ def test_persona_config_mistakes_are_one_clear_error(tmp_path: Path, text: str, 
 def test_missing_persona_config_file(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist; pass --persona-config"):
         load_persona_config(tmp_path / "nope.toml")
+
+
+def test_write_persona_config_reads_back_as_written(tmp_path: Path):
+    people = [
+        {"id": "u1", "userPrincipalName": "AlexW@contoso.com", "displayName": "Alex Wilber",
+         "mail": "AlexW@contoso.com", "password": 'pw "quoted"'},
+        {"id": "u2", "userPrincipalName": "AdeleV@contoso.com", "displayName": "Adele Vance",
+         "mail": None, "password": "pw2"},
+    ]
+    path = write_persona_config(tmp_path / "p.toml", people, "http://127.0.0.1:1/t/oauth2/v2.0/token",
+                                tokens={"adele": "tok-adele"}, profile="mymock")
+    config = load_persona_config(path)
+    assert config.profile == "mymock"
+    assert config.cast.user("organizer") == User("alex", "AlexW@contoso.com", "Alex Wilber", "u1", "AlexW@contoso.com")
+    assert config.cast.user("attendee").mail is None
+    alex = dict(config.tokens["alex"].form)
+    assert config.tokens["alex"].endpoint == "http://127.0.0.1:1/t/oauth2/v2.0/token"
+    assert (alex["grant_type"], alex["username"], alex["password"]) == ("password", "AlexW@contoso.com", 'pw "quoted"')
+    assert config.tokens["adele"].token() == "tok-adele"
 
 
 def test_token_endpoint_without_a_token_says_what_it_answered():

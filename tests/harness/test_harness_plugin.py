@@ -10,10 +10,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from graphcal.personas import write_persona_config
 from graphcal.report import SCHEMA_PATH
 
 from harness_support import (
-    SCENARIO, Html404ForGraph, IgnoresPreferTimezone, Project, emulator_app, persona_config, serve,
+    SCENARIO, Html404ForGraph, IgnoresPreferTimezone, Project, emulator_app, serve,
 )
 
 
@@ -147,7 +148,7 @@ def test_unreachable_url_is_one_clear_message(project: Project, tmp_path: Path):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # closed once we leave: nobody listens there
     _, personas, token_path = emulator_app()
-    config = persona_config(tmp_path / "p.toml", personas, f"http://127.0.0.1:{port}{token_path}")
+    config = write_persona_config(tmp_path / "p.toml", personas, f"http://127.0.0.1:{port}{token_path}")
     result = project.run("suites", "--target", f"url:http://127.0.0.1:{port}/v1.0",
                                "--persona-config", str(config))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
@@ -158,7 +159,7 @@ def test_unreachable_url_is_one_clear_message(project: Project, tmp_path: Path):
 
 def run_against(project: Project, app, tmp_path: Path, token_path: str, personas, *extra: str):
     with serve(app) as root:
-        config = persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}",
+        config = write_persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}",
                                 profile=None)
         return project.run("suites", "--target", f"url:{root}/v1.0", "--persona-config",
                                  str(config), "--report-dir", "out", *extra)

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness_support import IgnoresPreferTimezone, emulator_app, persona_config, serve
+from graphcal.personas import write_persona_config
+
+from harness_support import IgnoresPreferTimezone, emulator_app, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPHCAL = str(Path(sys.executable).with_name("graphcal"))
@@ -33,7 +35,7 @@ def test_run_against_the_emulator_passes_and_writes_the_reports(tmp_path: Path):
 def test_run_exits_1_when_a_must_invariant_fails(tmp_path: Path):
     app, personas, token_path = emulator_app()
     with serve(IgnoresPreferTimezone(app)) as root:
-        config = persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}")
+        config = write_persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}")
         done = graphcal("run", "--target", f"url:{root}/v1.0", "--persona-config", str(config),
                         "--report-dir", str(tmp_path / "out"), "--", "suites/events")
     assert done.returncode == 1

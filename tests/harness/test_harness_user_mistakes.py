@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from graphcal.cli import main
+from graphcal.personas import write_persona_config
 from graphcal.targets import open_target, parse_target
 
-from harness_support import Project, emulator_app, persona_config, serve
+from harness_support import Project, emulator_app, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -127,7 +128,7 @@ def test_pytest_with_a_malformed_persona_config(project: Project, tmp_path: Path
 def test_pytest_with_a_wrong_password_names_the_user(project: Project, tmp_path: Path):
     app, personas, token_path = emulator_app()
     with serve(app) as root:
-        config = persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}")
+        config = write_persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}")
         config.write_text(config.read_text().replace("adele-emulator-pw", "wrong"))
         result = project.run("suites", "--target", f"url:{root}/v1.0", "--persona-config", str(config),
                              "--report-dir", "out")
@@ -141,7 +142,7 @@ def test_pytest_with_a_wrong_password_names_the_user(project: Project, tmp_path:
 def test_pytest_with_a_profile_that_is_missing_or_names_unknown_invariants(project: Project, tmp_path: Path):
     app, personas, token_path = emulator_app()
     with serve(app) as root:
-        config = persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}", profile="mymock")
+        config = write_persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}", profile="mymock")
         args = ("suites", "--target", f"url:{root}/v1.0", "--persona-config", str(config))
         missing = project.run(*args)
         project.write("profiles/mymock.toml", '[expected_failures]\n"EVT-TZ-9" = "typo"\n')

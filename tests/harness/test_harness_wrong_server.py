@@ -8,8 +8,10 @@ from pathlib import Path
 
 import jsonschema
 
+from graphcal.personas import write_persona_config
 from graphcal.report import SCHEMA_PATH
-from harness_support import Html404ForGraph, IgnoresPreferTimezone, emulator_app, persona_config, run_pytest, serve
+
+from harness_support import Html404ForGraph, IgnoresPreferTimezone, emulator_app, run_pytest, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ_SCENARIO = "suites/events/test_create_event.py::test_create_event_in_time_zone_with_transaction_id"
@@ -18,7 +20,7 @@ TZ_SCENARIO = "suites/events/test_create_event.py::test_create_event_in_time_zon
 def run_suite(app, tmp_path: Path):
     _, personas, token_path = emulator_app()
     with serve(app) as root:
-        config = persona_config(tmp_path / "personas.toml", personas, f"{root}{token_path}")
+        config = write_persona_config(tmp_path / "personas.toml", personas, f"{root}{token_path}")
         result = run_pytest(ROOT, "suites/events", "--target", f"url:{root}/v1.0",
                             "--persona-config", str(config), "--report-dir", str(tmp_path / "out"))
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))

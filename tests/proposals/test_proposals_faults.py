@@ -16,6 +16,7 @@ import pytest
 
 from graphcal.emulator.faults import FAULTS
 from graphcal.emulator.server import EmulatorServer
+from graphcal.personas import write_persona_config
 
 PROJECT = Path(__file__).resolve().parents[2]
 SUITE = PROJECT / "suites" / "proposals" / "test_meeting_proposals.py"
@@ -92,25 +93,11 @@ class TestExchangeContext:
         await self.app(scope, receive, rewrite if scope["type"] == "http" else send)
 
 
-def persona_config(path: Path, srv: EmulatorServer) -> Path:
-    """The emulator's people as a url: target's persona config (password grant)."""
-    lines: list[str] = []
-    for p in srv.personas:
-        if not p.get("password"):
-            continue
-        key = p["displayName"].split()[0].lower()
-        lines += [f"[users.{key}]", f'id = "{p["id"]}"', f'userPrincipalName = "{p["userPrincipalName"]}"',
-                  f'displayName = "{p["displayName"]}"', f'mail = "{p["mail"]}"',
-                  f"[users.{key}.token]", f'endpoint = "{srv.token_url}"', 'client_id = "graphcal"',
-                  f'username = "{p["userPrincipalName"]}"', f'password = "{p["password"]}"', ""]
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="module")
 def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, Path]]:
     with EmulatorServer() as srv:
-        yield srv, persona_config(tmp_path_factory.mktemp("personas") / "personas.toml", srv)
+        config = tmp_path_factory.mktemp("personas") / "personas.toml"
+        yield srv, write_persona_config(config, srv.personas, srv.token_url)
 
 
 def run_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[EmulatorServer, Path],
@@ -160,7 +147,7 @@ def test_a_context_outside_v1_fails_prop_4_5(tmp_path, monkeypatch):
     srv = EmulatorServer()
     srv.app = TestExchangeContext(srv.app)  # served instead of the bare emulator
     with srv:
-        target = (srv, persona_config(tmp_path / "personas.toml", srv))
+        target = (srv, write_persona_config(tmp_path / "personas.toml", srv.personas, srv.token_url))
         verdicts = run_suite(tmp_path, monkeypatch, target, frozenset(), MAIN)
     entry = verdicts[(MAIN, "PROP-4.5")]
     assert entry["verdict"] == "fail" and "testexchangev1.0" in entry["message"], entry
