@@ -18,8 +18,13 @@ A persona config file (TOML) describes the users and tokens of a ``url:`` target
     username = "AdeleV@contoso.com"
     password = "env:ADELE_PASSWORD"     # any value may be env:VAR
 
+    [users.room]                        # no token: an address only (a meeting room, or
+    userPrincipalName = "Adams@contoso.com"   # someone the suite only invites); scenarios
+    displayName = "Conf Room Adams"     # address it but cannot act as it
+
     [roles]                             # optional; the defaults below fill the rest
     organizer = "alex"
+    room = "room"
 """
 
 from __future__ import annotations
@@ -186,13 +191,14 @@ def _token_source(raw: Any, where: str) -> TokenSource:
         form.setdefault("scope", "https://graph.microsoft.com/.default")
         return TokenSource(endpoint=resolve_value(raw["endpoint"], f"{where}.endpoint"),
                            form=tuple(sorted(form.items())))
-    raise ConfigError(f"{where} is missing: give token = \"...\", \"env:VAR\" or a token table")
+    raise ConfigError(f"{where} must be a string (literal or env:VAR) or a token endpoint table; "
+                      "leave it out for a user the suite only addresses")
 
 
 @dataclass(frozen=True)
 class PersonaConfig:
     cast: Cast
-    tokens: dict[str, TokenSource]  # user key -> source
+    tokens: dict[str, TokenSource]  # user key -> source; users without one are addresses only
     profile: str | None = None      # profiles/<name>.toml to judge this target by
 
 
@@ -219,7 +225,11 @@ def load_persona_config(path: str | os.PathLike[str]) -> PersonaConfig:
         users[key] = User(key=key, user_principal_name=raw["userPrincipalName"],
                           display_name=raw.get("displayName", raw["userPrincipalName"]),
                           id=raw.get("id"), mail=raw.get("mail"))
-        tokens[key] = _token_source(raw.get("token"), f"{where}.token")
+        if "token" in raw:  # without one, the user is an address only: it cannot sign in
+            tokens[key] = _token_source(raw["token"], f"{where}.token")
+    if not tokens:
+        raise ConfigError(f"persona config {file}: no user has a token, so nobody can sign in; give "
+                          "the users scenarios act as (organizer, attendee...) a token")
     roles = data.get("roles", {})
     if not isinstance(roles, dict):
         raise ConfigError(f"persona config {file}: [roles] must map role names to user names")
@@ -232,26 +242,31 @@ def write_persona_config(path: str | os.PathLike[str], people: Iterable[Mapping[
     """Write a persona config for a server that signs people in like the emulator: ``people``
     in the emulator's form (``EmulatorServer.personas``: userPrincipalName, displayName, id,
     mail, password), each signing in at ``token_url`` with the password grant, or with the
-    literal token ``tokens`` gives for its key. People without a password cannot sign in and
-    are left out. Returns the path (e.g. for ``--persona-config``)."""
+    literal token ``tokens`` gives for its key. People without a password (rooms) are
+    addresses only, mapped to the role of their ``role_hint``. Returns the path."""
     def toml(value: str) -> str:
         return json.dumps(value)  # a JSON string is a TOML basic string
 
     lines = [f"profile = {toml(profile)}", ""] if profile else []
+    roles: dict[str, str] = {}
     for person in people:
-        if not person.get("password"):
-            continue
         upn = person["userPrincipalName"]
         key = user_key(person.get("displayName", ""), upn)
         lines.append(f"[users.{key}]")
         lines += [f"{field} = {toml(person[field])}" for field in ("id", "userPrincipalName", "displayName", "mail")
                   if person.get(field)]
-        if tokens and key in tokens:
+        if not person.get("password"):
+            if person.get("role_hint"):
+                roles[person["role_hint"]] = key
+            lines.append("")
+        elif tokens and key in tokens:
             lines += [f"token = {toml(tokens[key])}", ""]
         else:
             lines += [f"[users.{key}.token]", f"endpoint = {toml(token_url)}", 'grant_type = "password"',
                       'client_id = "graphcal"', f"username = {toml(upn)}",
                       f"password = {toml(person['password'])}", ""]
+    if roles:
+        lines += ["[roles]", *(f"{role} = {toml(key)}" for role, key in sorted(roles.items())), ""]
     file = Path(path)
     file.write_text("\n".join(lines), encoding="utf-8")
     return file

@@ -89,8 +89,7 @@ class Target:
         assert cast is not None
         key = cast.user_key(role)
         if key not in self.tokens:
-            raise ConfigError(f"role {role!r} ({cast.users[key].display_name}) cannot sign in on "
-                              "this target; give that user a token in the persona config")
+            raise cannot_act_as(role, cast.users[key], self.kind)
         return GraphClient(self.base_url, self.tokens[key], persona=role, transport=self.transport)
 
     def describe(self) -> dict[str, Any]:
@@ -100,6 +99,16 @@ class Target:
 
     def close(self) -> None:
         self._closer.close()
+
+
+def cannot_act_as(role: str, user: User, kind: str) -> ConfigError:
+    """A scenario asked to act as a user that is an address only (no token: it cannot sign in)."""
+    who = f"role {role!r} is {user.display_name} <{user.address}>, an address only"
+    if kind == "url":
+        return ConfigError(f"{who}: users.{user.key} in the persona config has no token; give it one "
+                           f"(token = ...), or map {role!r} to a user who signs in ([roles])")
+    return ConfigError(f"{who} on the {kind} target (it cannot sign in): a scenario may address it "
+                       f"(graph.user({role!r})) but not act as it (graph.persona({role!r}))")
 
 
 def open_target(spec: TargetSpec, persona_config: str | None = None) -> Target:

@@ -13,7 +13,7 @@ from graphcal.cli import main
 from graphcal.errors import ConfigError, TargetError
 from graphcal.invariants.registry import CATALOG, load_catalog
 from graphcal.personas import Cast, User, fetch_token, load_persona_config, write_persona_config
-from graphcal.targets import parse_target
+from graphcal.targets import Target, parse_target
 
 USERS = {k: User(k, f"{k}@contoso.com", k.title()) for k in ("alex", "adele", "christie", "megan")}
 
@@ -80,7 +80,8 @@ attendee = "megan"
      "reads the environment variable NOT_SET_ANYWHERE_42, which is not set"),
     ("title = 'x'\n", "has no [users.<name>] tables"),
     ("[users.alex]\ntoken = 'x'\n", "users.alex needs userPrincipalName"),
-    ("[users.alex]\nuserPrincipalName = 'a@b'\n", "users.alex.token is missing"),
+    ("[users.alex]\nuserPrincipalName = 'a@b'\n", "no user has a token, so nobody can sign in"),
+    ("[users.alex]\nuserPrincipalName = 'a@b'\ntoken = 5\n", "users.alex.token must be a string"),
     ("[users.alex]\nuserPrincipalName = 'a@b'\n[users.alex.token]\nusername = 'a'\n", "has no 'endpoint'"),
     ("[users.alex\n", "is not valid TOML"),
 ])
@@ -100,6 +101,8 @@ def test_write_persona_config_reads_back_as_written(tmp_path: Path):
          "mail": "AlexW@contoso.com", "password": 'pw "quoted"'},
         {"id": "u2", "userPrincipalName": "AdeleV@contoso.com", "displayName": "Adele Vance",
          "mail": None, "password": "pw2"},
+        {"id": "r1", "userPrincipalName": "Adams@contoso.com", "displayName": "Conf Room Adams",
+         "mail": "Adams@contoso.com", "password": None, "role_hint": "room"},
     ]
     path = write_persona_config(tmp_path / "p.toml", people, "http://127.0.0.1:1/t/oauth2/v2.0/token",
                                 tokens={"adele": "tok-adele"}, profile="mymock")
@@ -111,6 +114,29 @@ def test_write_persona_config_reads_back_as_written(tmp_path: Path):
     assert config.tokens["alex"].endpoint == "http://127.0.0.1:1/t/oauth2/v2.0/token"
     assert (alex["grant_type"], alex["username"], alex["password"]) == ("password", "AlexW@contoso.com", 'pw "quoted"')
     assert config.tokens["adele"].token() == "tok-adele"
+    assert config.cast.user("room").address == "Adams@contoso.com" and "conf" not in config.tokens
+
+
+def test_a_user_without_a_token_is_an_address_that_cannot_act(tmp_path: Path):
+    config = load_persona_config(write(tmp_path, '''
+[users.alex]
+userPrincipalName = "AlexW@contoso.com"
+token = "tok-alex"
+[users.adams]
+userPrincipalName = "Adams@contoso.com"
+displayName = "Conf Room Adams"
+[roles]
+room = "adams"
+'''))
+    assert set(config.tokens) == {"alex"}
+    assert config.cast.user("room").email_address() == {"name": "Conf Room Adams", "address": "Adams@contoso.com"}
+    target = Target(parse_target("url:http://127.0.0.1:1/v1.0"), "http://127.0.0.1:1/v1.0", config.cast,
+                    {"alex": "tok-alex"})
+    assert target.client("organizer").persona == "organizer"
+    with pytest.raises(ConfigError, match=r"role 'room' is Conf Room Adams <Adams@contoso.com>, an address only: "
+                                          r"users.adams in the persona config has no token; give it one "
+                                          r"\(token = ...\), or map 'room' to a user who signs in"):
+        target.client("room")
 
 
 def test_token_endpoint_without_a_token_says_what_it_answered():

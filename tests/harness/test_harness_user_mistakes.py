@@ -54,7 +54,7 @@ def test_run_url_with_a_missing_or_malformed_persona_config(capsys, tmp_path: Pa
     bad.write_text("users = [", encoding="utf-8")
     assert "bad.toml is not valid TOML" in one_line(capsys, [*target, str(bad)])
     bad.write_text('[users.alex]\nuserPrincipalName = "a@b.c"\n', encoding="utf-8")
-    assert "users.alex.token is missing" in one_line(capsys, [*target, str(bad)])
+    assert "no user has a token, so nobody can sign in" in one_line(capsys, [*target, str(bad)])
 
 
 def test_run_url_that_nobody_answers(capsys, tmp_path: Path):
@@ -152,3 +152,38 @@ def test_pytest_with_a_profile_that_is_missing_or_names_unknown_invariants(proje
                         "does not exist; *", stream="stderr")
     typo.assert_line("ERROR: target profile */mymock.toml names unknown invariant(s) EVT-TZ-9; "
                      "`graphcal invariants` lists the ids", stream="stderr")
+
+
+ROOM_SCENARIOS = '''
+import pytest
+
+BODY = {"subject": "room check", "start": {"dateTime": "2026-12-01T10:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-01T11:00:00", "timeZone": "UTC"}}
+
+@pytest.mark.scenario(feature="events", invariants=["EVT-CREATE-1"])
+def test_invite_the_room(graph):
+    room = {"emailAddress": graph.user("room").email_address(), "type": "resource"}
+    with graph.step("1: the organizer books the room") as s:
+        s.check("EVT-CREATE-1", graph.persona("organizer").post("/me/events", json={**BODY, "attendees": [room]}))
+
+@pytest.mark.scenario(feature="events", invariants=["EVT-CREATE-1"])
+def test_act_as_the_room(graph):
+    with graph.step("1: the room creates an event") as s:
+        s.check("EVT-CREATE-1", graph.persona("room").post("/me/events", json=BODY))
+'''
+
+
+def test_pytest_with_an_address_only_user_addresses_it_but_cannot_act_as_it(tmp_path: Path):
+    project = Project(tmp_path / "project")
+    project.write("pyproject.toml", "[tool.pytest.ini_options]\n")
+    project.write("suites/events/test_room.py", ROOM_SCENARIOS)
+    app, personas, token_path = emulator_app()
+    with serve(app) as root:
+        config = write_persona_config(tmp_path / "p.toml", personas, f"{root}{token_path}")
+        assert "[users.conf]" in config.read_text() and 'room = "conf"' in config.read_text()
+        result = project.run("suites", "--target", f"url:{root}/v1.0", "--persona-config", str(config))
+    result.assert_outcomes(passed=1, failed=1)
+    result.assert_line("  test_act_as_the_room: step 1: role 'room' is Conf Room Adams <Adams@contoso.com>, an address "
+                       "only: users.conf in the persona config has no token; give it one (token = ...), "
+                       "or map 'room' to a user who signs in (?roles?)")
+    assert "Traceback" not in result.stdout + result.stderr
