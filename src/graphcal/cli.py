@@ -30,7 +30,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     return run_command(target=args.target, persona_config=args.persona_config,
                        report_dir=args.report_dir, record_mode=args.record_mode,
-                       pytest_args=args.pytest_args)
+                       pytest_args=args.pytest_args, profile=args.profile)
 
 
 def _cmd_invariants(args: argparse.Namespace) -> int:
@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="emulator | replay | url:<base> | live (default: emulator)")
     run.add_argument("--persona-config", default=None,
                      help="TOML file of users and their tokens for url: targets (example: docs/emulator-personas.toml)")
+    run.add_argument("--profile", default=None, metavar="FILE",
+                     help="judge the run by this target profile file (default: the target's own)")
     run.add_argument("--report-dir", default="reports/latest", help="where results are written")
     run.add_argument("--record-mode", default=None,
                      help="pytest-recording record mode (none, once, new_episodes, all, rewrite)")

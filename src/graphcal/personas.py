@@ -25,6 +25,10 @@ A persona config file (TOML) describes the users and tokens of a ``url:`` target
     [roles]                             # optional; the defaults below fill the rest
     organizer = "alex"
     room = "room"
+
+A top-level ``profile = "mymock"`` judges the run by ``profiles/mymock.toml`` of the checkout;
+a value with a ``/`` or ending in ``.toml`` is a profile file instead, relative to the persona
+config's folder (``profile = "graphcal-profile.toml"``: a mock team keeps it in its own repo).
 """
 
 from __future__ import annotations
@@ -199,7 +203,8 @@ def _token_source(raw: Any, where: str) -> TokenSource:
 class PersonaConfig:
     cast: Cast
     tokens: dict[str, TokenSource]  # user key -> source; users without one are addresses only
-    profile: str | None = None      # profiles/<name>.toml to judge this target by
+    profile: str | None = None      # the profile's name: profiles/<name>.toml, or profile_file's stem
+    profile_file: Path | None = None  # a profile file named by path (absolute)
 
 
 def load_persona_config(path: str | os.PathLike[str]) -> PersonaConfig:
@@ -233,8 +238,24 @@ def load_persona_config(path: str | os.PathLike[str]) -> PersonaConfig:
     roles = data.get("roles", {})
     if not isinstance(roles, dict):
         raise ConfigError(f"persona config {file}: [roles] must map role names to user names")
-    profile = data.get("profile")
-    return PersonaConfig(Cast.of(users, roles), tokens, profile)
+    profile, profile_file = _profile_reference(data.get("profile"), file)
+    return PersonaConfig(Cast.of(users, roles), tokens, profile, profile_file)
+
+
+def _profile_reference(value: Any, file: Path) -> tuple[str | None, Path | None]:
+    """``profile =``: a name in the checkout's profiles/, or a file relative to the config."""
+    if value is None:
+        return None, None
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"persona config {file}: profile must be a profile name or the path of a "
+                          "profile file (e.g. profile = \"mymock.toml\")")
+    if not (value.endswith(".toml") or "/" in value or "\\" in value):
+        return value, None
+    path = (file.parent / value).resolve()
+    if not path.is_file():
+        raise ConfigError(f"persona config {file} names the profile file {value!r}, but {path} does not "
+                          "exist; the path is relative to the persona config's folder")
+    return path.stem, path
 
 
 def write_persona_config(path: str | os.PathLike[str], people: Iterable[Mapping[str, Any]], token_url: str,

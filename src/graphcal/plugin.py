@@ -1,4 +1,4 @@
-"""The pytest plugin: ``--target``, ``--persona-config``, ``--report-dir``, the ``graph``
+"""The pytest plugin: ``--target``, ``--persona-config``, ``--profile``, ``--report-dir``, the ``graph``
 fixture, cassettes through pytest-recording, and results written at session end.
 
 A scenario test fails in pytest when a MUST invariant fails or errors (unless the target
@@ -27,7 +27,7 @@ from graphcal.invariants.registry import load_catalog
 from graphcal.personas import Cast, load_persona_config
 from graphcal.results import (
     Profile, RunResult, ScenarioResult, ScenarioStatus, StepStatus, check_profile, failure_reasons,
-    judge, load_profile,
+    judge, load_profile, read_profile,
 )
 from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
 from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
@@ -42,6 +42,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="emulator | replay | url:<base> | live (default: replay, the cassettes)")
     group.addoption("--persona-config", default=None, metavar="FILE",
                     help="TOML file mapping roles to users and tokens (url targets)")
+    group.addoption("--profile", default=None, metavar="FILE",
+                    help="judge the run by this target profile file (instead of the target's own, "
+                         "or on replay the recording target's)")
     group.addoption("--report-dir", default=None, metavar="DIR",
                     help="write results.json, junit.xml, summary.md and report.html here")
     group.addoption("--cassette-dir", default=None, metavar="DIR",
@@ -58,6 +61,8 @@ class GraphcalSession:
         root = Path(config.rootpath)
         self.cassette_dir = Path(config.getoption("--cassette-dir") or root / "cassettes").resolve()
         self.profile_dir = root / "profiles"
+        profile_file = config.getoption("--profile")
+        self.profile_file = Path(profile_file).resolve() if profile_file else None  # --profile
         report_dir = config.getoption("--report-dir")
         self.report_dir = Path(report_dir) if report_dir else None
         self.target: Target | None = None
@@ -82,9 +87,12 @@ class GraphcalSession:
     def open(self) -> Target:
         if self.target is None:
             target = open_target(self.spec, self.config.getoption("--persona-config"))
+            if self.profile_file is not None:
+                target.profile, target.profile_file = self.profile_file.stem, self.profile_file
             try:  # a profile mistake is told once, before any scenario runs
                 if target.profile:
-                    self.profile(target.profile, required=target.kind == "url" and target.profile != "url")
+                    self.profile(target.profile, file=target.profile_file,
+                                 required=target.kind == "url" and target.profile != "url")
             except GraphcalError:
                 target.close()
                 raise
@@ -98,18 +106,20 @@ class GraphcalSession:
             self.target.close()
             self.target = None
 
-    def profile(self, name: str, *, required: bool = False) -> Profile:
-        """``profiles/<name>.toml`` (none: the target claims everything), checked against the
-        catalog; ``required`` when the user named it (a persona config's ``profile =``)."""
-        if name not in self._profiles:
-            path = self.profile_dir / f"{name}.toml"
+    def profile(self, name: str, *, file: Path | None = None, required: bool = False) -> Profile:
+        """``file`` (a profile named by path, checked to exist), else ``profiles/<name>.toml``
+        (none: the target claims everything), checked against the catalog; ``required`` when
+        the user named it (a persona config's ``profile =``)."""
+        key = str(file) if file is not None else name
+        if key not in self._profiles:
+            path = file or self.profile_dir / f"{name}.toml"
             if required and not path.exists():
                 raise ConfigError(f"the persona config names profile {name!r}, but {path} does not "
                                   f"exist; create it (see profiles/emulator.toml) or drop the line")
-            profile = load_profile(name, self.profile_dir)
+            profile = read_profile(file) if file is not None else load_profile(name, self.profile_dir)
             check_profile(profile, load_catalog())
-            self._profiles[name] = profile
-        return self._profiles[name]
+            self._profiles[key] = profile
+        return self._profiles[key]
 
     def cassette_path(self, item: pytest.Item, feature: str) -> Path:
         from pytest_recording.plugin import get_default_cassette_name
@@ -129,7 +139,7 @@ def pytest_configure(config: pytest.Config) -> None:
         spec = parse_target(config.getoption("--target"))
         persona_config = config.getoption("--persona-config")
         check_options(spec, record_mode=config.getoption("--record-mode", default=None),
-                      persona_config=persona_config)
+                      persona_config=persona_config, profile=config.getoption("--profile"))
         if spec.kind == "url" and persona_config:
             load_persona_config(persona_config)  # a file mistake is told before anything runs
     except GraphcalError as exc:
@@ -211,7 +221,8 @@ def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
             provenance = Provenance.read(cassette, item.nodeid)
             cast = Cast.from_json(provenance.cast)
             anchors = Anchors(provenance.anchors, replay=True, nodeid=item.nodeid)
-            profile = state.profile(provenance.target.get("profile", ""))
+            profile = (state.profile(target.profile, file=target.profile_file) if target.profile_file
+                       else state.profile(provenance.target.get("profile", "")))
             sources = state.run.target.setdefault("recorded_from", [])
             source = str(provenance.target.get("name") or provenance.target.get("kind") or "unknown")
             if source not in sources:
@@ -223,7 +234,7 @@ def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
             if mode == "record" and state.record_mode not in FRESH_RECORD_MODES and cassette.exists():
                 kept = Provenance.read(cassette, item.nodeid).anchors
             anchors = Anchors(kept, replay=False, nodeid=item.nodeid)
-            profile = state.profile(target.profile)
+            profile = state.profile(target.profile, file=target.profile_file)
     except GraphcalError as exc:
         problem = exc
     if problem is not None:  # outside the except: pytest shows one line, no exception chain

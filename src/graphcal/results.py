@@ -80,6 +80,12 @@ def load_profile(name: str, directory: Path) -> Profile:
     path = directory / f"{name}.toml"
     if not path.exists():
         return Profile(name)
+    return read_profile(path)
+
+
+def read_profile(path: Path) -> Profile:
+    """A profile file (it exists), named by its stem: ``ci/mymock.toml`` is profile ``mymock``."""
+    name = path.stem
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -30,9 +30,9 @@ def find_suites(start: Path | None = None) -> Path:
 
 
 def run_command(target: str, persona_config: str | None, report_dir: str,
-                record_mode: str | None, pytest_args: Sequence[str] = ()) -> int:
+                record_mode: str | None, pytest_args: Sequence[str] = (), profile: str | None = None) -> int:
     spec = parse_target(target, default="emulator")  # bad target: one clear error, exit 2
-    check_options(spec, record_mode=record_mode, persona_config=persona_config)
+    check_options(spec, record_mode=record_mode, persona_config=persona_config, profile=profile)
     if spec.kind == "url" and persona_config:
         # told here as one "graphcal: ..." line, before pytest starts
         load_persona_config(persona_config)
@@ -49,6 +49,8 @@ def run_command(target: str, persona_config: str | None, report_dir: str,
         args.append(f"--persona-config={persona_config}")
     if record_mode:
         args.append(f"--record-mode={record_mode}")
+    if profile:
+        args.append(f"--profile={Path(profile).resolve()}")
     code = pytest.main(args)
     if code == pytest.ExitCode.OK:
         return 0

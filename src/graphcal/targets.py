@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -68,7 +69,8 @@ class Target:
     cast: Cast | None                 # None for replay: each cassette brings its own cast
     tokens: dict[str, str] = field(default_factory=dict, repr=False)   # user key -> token
     secrets: set[str] = field(default_factory=set, repr=False)         # never recorded
-    profile: str = ""
+    profile: str = ""                 # the profile's name (profiles/<name>.toml unless profile_file)
+    profile_file: Path | None = None  # a profile file named by path
     description: str = ""
     transport: httpx.BaseTransport | None = field(default=None, repr=False)  # tests: in-memory server
     _closer: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
@@ -177,8 +179,8 @@ def _open_url(spec: TargetSpec, persona_config: str | None) -> Target:
     secrets = set(tokens.values())
     for source in config.tokens.values():
         secrets |= source.secrets()
-    return Target(spec, spec.base_url, config.cast, tokens, secrets,
-                  profile=config.profile or "url", description="Graph-compatible server")
+    return Target(spec, spec.base_url, config.cast, tokens, secrets, profile=config.profile or "url",
+                  profile_file=config.profile_file, description="Graph-compatible server")
 
 
 def probe_reachable(base_url: str, *, timeout_s: float = 5.0) -> None:
@@ -190,8 +192,12 @@ def probe_reachable(base_url: str, *, timeout_s: float = 5.0) -> None:
                           "server or fix the URL in --target url:<base>") from None
 
 
-def check_options(spec: TargetSpec, *, record_mode: str | None, persona_config: str | None) -> None:
+def check_options(spec: TargetSpec, *, record_mode: str | None, persona_config: str | None,
+                  profile: str | None = None) -> None:
     """What can be told wrong before anything starts: one clear error each."""
+    if profile is not None and not Path(profile).is_file():
+        raise ConfigError(f"--profile {profile}: no such file; give the path of a target profile "
+                          "file (TOML, like profiles/emulator.toml)")
     if spec.kind == "live":
         raise live_not_configured()
     if spec.kind == "url" and not persona_config:

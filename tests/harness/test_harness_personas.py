@@ -90,6 +90,18 @@ def test_persona_config_mistakes_are_one_clear_error(tmp_path: Path, text: str, 
         load_persona_config(write(tmp_path, text))
 
 
+def test_persona_config_profile_is_a_name_or_a_file_beside_the_config(tmp_path: Path):
+    users = "[users.alex]\nuserPrincipalName = 'a@b'\ntoken = 't'\n"
+    assert (load_persona_config(write(tmp_path, "profile = 'mymock'\n" + users)).profile_file) is None
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "mock.toml").write_text("description = 'our mock'\n", encoding="utf-8")
+    config = load_persona_config(write(tmp_path, "profile = 'ci/mock.toml'\n" + users))
+    assert (config.profile, config.profile_file) == ("mock", (tmp_path / "ci" / "mock.toml").resolve())
+    with pytest.raises(ConfigError, match=r"names the profile file 'ci/nope.toml', but .*ci/nope.toml does not "
+                                          r"exist; the path is relative to the persona config's folder"):
+        load_persona_config(write(tmp_path, "profile = 'ci/nope.toml'\n" + users))
+
+
 def test_missing_persona_config_file(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist; pass --persona-config"):
         load_persona_config(tmp_path / "nope.toml")

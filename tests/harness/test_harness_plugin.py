@@ -241,3 +241,31 @@ def test_crash(graph):
     result.assert_line("  test_crash: step 1: *Error: *test_crash.py:7*")
     got = verdicts(project.path / "out")
     assert got[("test_crash.py::test_crash", "EVT-CREATE-1")] == "blocked"
+
+
+def test_a_profile_file_from_the_mock_teams_own_folder(project: Project, tmp_path: Path):
+    """Named by path in the persona config (relative to it) or by --profile; a replay of what
+    it recorded is judged by it again when given --profile."""
+    mock_repo = tmp_path / "mock-repo"
+    (mock_repo / "ci").mkdir(parents=True)
+    profile = mock_repo / "ci" / "graphcal-profile.toml"
+    profile.write_text('[expected_failures]\n"EVT-TZ-1" = "this mock ignores Prefer: outlook.timezone"\n')
+    app, personas, token_path = emulator_app()
+    with serve(IgnoresPreferTimezone(app)) as root:
+        token_url, target = f"{root}{token_path}", f"url:{root}/v1.0"
+        by_config = write_persona_config(mock_repo / "personas.toml", personas, token_url,
+                                         profile="ci/graphcal-profile.toml")
+        named = project.run("suites", "--target", target, "--persona-config", str(by_config), "--report-dir", "out")
+        plain = write_persona_config(tmp_path / "plain.toml", personas, token_url)
+        recorded = project.run("suites", "--target", target, "--persona-config", str(plain),
+                               "--profile", str(profile), "--record-mode=rewrite")
+    named.assert_outcomes(passed=1)
+    assert "  EVT-TZ-1 (MUST) fail [expected by profile] in 1 scenario: " in named.stdout
+    results = json.loads((project.path / "out" / "results.json").read_text(encoding="utf-8"))
+    assert results["target"]["profile"] == "graphcal-profile"
+    assert {s["profile"] for s in results["scenarios"]} == {"graphcal-profile"}
+    recorded.assert_outcomes(passed=1)
+    replayed = project.run("suites", "--profile", str(profile))
+    replayed.assert_outcomes(passed=1)
+    assert "  EVT-TZ-1 (MUST) fail [expected by profile] in 1 scenario: " in replayed.stdout
+    project.run("suites").assert_outcomes(failed=1)  # without it, no profiles/graphcal-profile.toml here

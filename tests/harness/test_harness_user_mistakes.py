@@ -57,6 +57,12 @@ def test_run_url_with_a_missing_or_malformed_persona_config(capsys, tmp_path: Pa
     assert "no user has a token, so nobody can sign in" in one_line(capsys, [*target, str(bad)])
 
 
+def test_run_with_a_profile_file_that_does_not_exist(capsys, tmp_path: Path):
+    line = one_line(capsys, ["run", "--target", "emulator", "--profile", str(tmp_path / "nope.toml")])
+    assert line.endswith("nope.toml: no such file; give the path of a target profile file "
+                         "(TOML, like profiles/emulator.toml)")
+
+
 def test_run_url_that_nobody_answers(capsys, tmp_path: Path):
     port = free_port()
     config = tmp_path / "p.toml"
@@ -123,6 +129,12 @@ def test_pytest_with_a_malformed_persona_config(project: Project, tmp_path: Path
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.assert_line("ERROR: persona config */bad.toml is not valid TOML: *", stream="stderr")
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_pytest_with_a_profile_file_that_does_not_exist(project: Project, tmp_path: Path):
+    result = project.run("suites", "--profile", str(tmp_path / "nope.toml"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.assert_line("ERROR: --profile */nope.toml: no such file; *", stream="stderr")
 
 
 def test_pytest_with_a_wrong_password_names_the_user(project: Project, tmp_path: Path):
