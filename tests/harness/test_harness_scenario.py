@@ -110,3 +110,38 @@ def test_anchors_are_made_once_and_read_back_on_replay():
     assert replay.get("txn", lambda: pytest.fail("replay must not make anchors")) == "txn-1"
     with pytest.raises(AnchorError, match="has no anchor 'missing'.*--record-mode=rewrite"):
         replay.get("missing", lambda: 1)
+
+
+def test_a_failing_checks_evidence_names_the_exchange_it_judged_in_results_and_html():
+    """Step with two exchanges; the failing check judged the first (named by s.response) one."""
+    import html
+    import json
+    import re
+
+    from graphcal.invariants.registry import load_catalog
+    from graphcal.report.html import to_html
+    from graphcal.results import RunResult, judge
+
+    utc = {"start": {"dateTime": "2026-12-01T18:00:00.0000000", "timeZone": "UTC"},
+           "end": {"dateTime": "2026-12-01T19:00:00.0000000", "timeZone": "UTC"}}
+    g = graph_for(lambda req: httpx.Response(201 if req.method == "POST" else 200,
+                                             json={"id": "e1", **utc} if req.method == "POST" else {"value": []}))
+    with g.step("1: create in Pacific time, then list") as s:
+        created = s.response(g.persona("organizer").post("/me/events", json={"subject": "x"}))
+        g.persona("organizer").get("/me/events")
+        s.check("EVT-TZ-1", created.body, "Pacific Standard Time")   # judges the POST, not the last GET
+    g.scenario.declared = ["EVT-TZ-1"]
+    judge(g.scenario, load_catalog(), g.profile)
+    run = RunResult("r", "t0", "t1", "0", {"kind": "url", "name": "url"}, "none", {}, [g.scenario])
+    results = json.loads(json.dumps(run.to_json()))
+    step = results["scenarios"][0]["steps"][0]
+    check = step["checks"][0]
+    assert check["verdict"] == "fail" and check["exchange"] == 0
+    judged = step["exchanges"][check["exchange"]]
+    assert (judged["request"]["method"], judged["request"]["url"], judged["response"]["status"]) == \
+        ("POST", "http://graph.target.invalid/v1.0/me/events", 201)
+    page = to_html([results])
+    evidence = re.search(r"<summary class='fail'>fail in t::t</summary><pre>(.*?)</pre>", page, re.S)
+    assert evidence, page
+    assert "organizer: POST http://graph.target.invalid/v1.0/me/events -> 201" in html.unescape(evidence.group(1))
+    assert "GET" not in html.unescape(evidence.group(1))
