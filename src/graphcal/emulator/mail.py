@@ -19,9 +19,8 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 from urllib.parse import quote
 
-from graphcal import timezones
 from graphcal.emulator import bodies
-from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, user_context
+from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, user_context, zoned
 from graphcal.emulator.store import Store, StoredEvent, User, canonical_id, encode_id
 
 GRAPH_TYPE = "#microsoft.graph."
@@ -128,12 +127,6 @@ def slot_of(event: StoredEvent) -> TimeSlot:
 def _message_stamp(dt: datetime) -> str:
     # Message timestamps carry whole seconds (the documented eventMessageResponse).
     return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def zoned(instant: datetime, prefs_: Prefs) -> dict[str, str]:
-    """An instant as dateTimeTimeZone in the Prefer zone (UTC without one)."""
-    label = prefs_.timezone or "UTC"
-    return {"dateTime": timezones.format_local(timezones.to_local(instant, label)), "timeZone": label}
 
 
 def slot_payload(slot: TimeSlot, prefs_: Prefs) -> dict[str, dict[str, str]]:
