@@ -9,7 +9,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import client
+from emulator_support import client
 
 ALEX, ADELE, MEGAN = "AlexW@contoso.com", "AdeleV@contoso.com", "MeganB@contoso.com"
 PST = {"Prefer": 'outlook.timezone="Pacific Standard Time"'}

@@ -8,7 +8,7 @@ import pytest
 from graphcal.emulator.seed import DEFAULT_SEED
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import assert_graph_error, client, lunch, token
+from emulator_support import assert_graph_error, client, lunch, token
 
 APP = DEFAULT_SEED["apps"][0]
 

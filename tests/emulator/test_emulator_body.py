@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from conftest import assert_graph_error, lunch
+from emulator_support import assert_graph_error, lunch
 
 
 def test_html_is_the_default_and_fragments_become_documents(alex_shared: httpx.Client) -> None:

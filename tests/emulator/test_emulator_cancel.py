@@ -9,7 +9,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import assert_graph_error, client, lunch
+from emulator_support import assert_graph_error, client, lunch
 from meeting_helpers import (  # noqa: F401 (adele, megan: fixtures)
     ADELE, ALEX, MEGAN, adele, create, get_event, invitation, megan, messages,
 )

@@ -12,7 +12,7 @@ import httpx
 from graphcal.emulator.serialize import GRAPH_ROOT
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import client, lunch
+from emulator_support import client, lunch
 from meeting_helpers import ADELE, ALEX, create, messages
 
 # Deliberately not alphabetical: a route that sorts the names answers "(start,subject,type)".

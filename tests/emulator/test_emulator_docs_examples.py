@@ -25,7 +25,7 @@ from graphcal.emulator.bodies import html_to_text
 from graphcal.emulator.server import EmulatorServer
 from graphcal.schema import validate
 
-from conftest import client
+from emulator_support import client
 
 DATA = json.loads((Path(__file__).parent / "data" / "create_event_examples.json").read_text())
 EXAMPLES = {e["name"]: e for e in DATA["examples"]}

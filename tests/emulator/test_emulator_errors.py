@@ -7,7 +7,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import assert_graph_error, client, lunch
+from emulator_support import assert_graph_error, client, lunch
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]", b'"a string"', b"\xff\xfe", b'{"subject": "x",}'])

@@ -7,7 +7,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import assert_graph_error, client, lunch
+from emulator_support import assert_graph_error, client, lunch
 
 
 # -- transactionId ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from graphcal.emulator.server import EmulatorServer
 from graphcal.schema import validate
 
-from conftest import assert_graph_error, client, lunch
+from emulator_support import assert_graph_error, client, lunch
 
 ALEX_ID = "4f1c2b9e-6a3d-4e57-9b08-1c2d3e4f5a61"
 

@@ -19,7 +19,7 @@ from graphcal.emulator.errors import GraphError
 from graphcal.emulator.faults import FAULTS
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import assert_graph_error, client, lunch
+from emulator_support import assert_graph_error, client, lunch
 
 
 def test_create_app_returns_an_asgi_app_with_the_documented_state() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import client
+from emulator_support import client
 
 ZONES = ["UTC", "Pacific Standard Time", "Europe/Paris", "Tokyo Standard Time", "Nowhere", "", "utc"]
 json_scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from conftest import assert_graph_error, lunch
+from emulator_support import assert_graph_error, lunch
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 from graphcal.emulator.server import EmulatorServer
 from graphcal.schema import validate
 
-from conftest import assert_graph_error, client
+from emulator_support import assert_graph_error, client
 from meeting_helpers import (  # noqa: F401 (adele, megan: fixtures)
     ADELE, ALEX, MEGAN, PST, adele, create, expanded, invitation, megan, messages,
 )

@@ -6,7 +6,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import client
+from emulator_support import client
 from meeting_helpers import ADELE, MEGAN, NEXT_DAY, PST, attendee_entry, create, get_event, invitation
 
 MOVE = {"start": {"dateTime": "2019-08-16T12:00:00.0000000", "timeZone": "Pacific Standard Time"},

@@ -8,7 +8,7 @@ from graphcal.emulator.server import EmulatorServer
 from graphcal.invariants import get
 from graphcal.schema import validate
 
-from conftest import assert_graph_error, client
+from emulator_support import assert_graph_error, client
 from meeting_helpers import (  # noqa: F401 (adele, megan: fixtures)
     ADELE, ALEX, MEGAN, NEXT_DAY, adele, attendee_entry, create, get_event, invitation, megan, messages, reply,
 )

@@ -15,7 +15,7 @@ from graphcal.emulator.server import EmulatorServer
 from graphcal.emulator.seed import DEFAULT_SEED
 from graphcal.errors import ConfigError
 
-from conftest import client
+from emulator_support import client
 
 
 def test_server_serves_on_loopback_and_frees_the_port_on_exit() -> None:

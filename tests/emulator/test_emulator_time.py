@@ -9,7 +9,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 
-from conftest import assert_graph_error, client, lunch
+from emulator_support import assert_graph_error, client, lunch
 
 PST = {"Prefer": 'outlook.timezone="Pacific Standard Time"'}
 _LOCAL = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}$")
