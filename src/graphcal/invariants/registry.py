@@ -46,7 +46,7 @@ class Invariant:
     id: str
     title: str
     source: str     # documentation path (and anchor) the claim comes from
-    feature: str    # feature tag, e.g. "events", "proposals", "recurrence"
+    feature: str    # feature tag, e.g. "events", "scheduling", "recurrence"
     severity: Severity
     explanation: str = ""  # why, and any documented oddity the check accounts for
     check: Callable[..., Outcome] | None = field(default=None, compare=False, repr=False)
@@ -87,7 +87,7 @@ def get(invariant_id: str) -> Invariant:
 CATALOG_MODULES = (
     "graphcal.invariants.payloads",
     "graphcal.invariants.events",
-    "graphcal.invariants.proposals",
+    "graphcal.invariants.scheduling",
     "graphcal.invariants.recurrence",
 )
 

@@ -1,11 +1,11 @@
-"""Re-extract the documented payloads of the meeting-proposals walkthrough into golden/proposals/.
+"""Re-extract the documented payloads of the meeting-proposals walkthrough into golden/scheduling/.
 
 Reads ../shared/graph-docs/examples-{current,2023}.jsonl (present on the maintainers' machines,
 not on a user's) and writes one JSON file per documented request/response pair, with its
 provenance and the documentation's own defects, which a scenario reports as documentation
 deviations (``s.doc_deviation``) and the golden comparisons leave out.
 
-    .venv/bin/python tools/extract_golden_proposals.py [--docs ../shared/graph-docs]
+    .venv/bin/python tools/extract_golden_scheduling.py [--docs ../shared/graph-docs]
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "golden" / "proposals"
+OUT = ROOT / "golden" / "scheduling"
 REPO = "microsoftgraph/microsoft-graph-docs-contrib"
 SNAPSHOT_REPO = {"current": REPO, "2023": "microsoftgraph/microsoft-graph-docs.zh-CN"}
 SOURCES = {"current": "examples-current.jsonl", "2023": "examples-2023.jsonl"}
@@ -111,7 +111,7 @@ def golden_record(name: str, record: dict, snapshot: str, roles: dict[str, str],
                   defects: list[dict[str, str | None]]) -> dict:
     request, response = record["request"], record["response"]
     return {
-        "name": f"proposals/{name}",
+        "name": f"scheduling/{name}",
         "provenance": {
             "repo": SNAPSHOT_REPO[snapshot],
             "source_path": record["source_path"],
@@ -120,7 +120,7 @@ def golden_record(name: str, record: dict, snapshot: str, roles: dict[str, str],
             "heading_path": record.get("heading_path", []),
             "extracted_from": SOURCES[snapshot],
             "extraction_anomalies": record.get("anomalies", []),
-            "written_by": "tools/extract_golden_proposals.py",
+            "written_by": "tools/extract_golden_scheduling.py",
         },
         "roles": roles,
         "request": {"method": request["method"], "url": request["url"],

@@ -12,7 +12,7 @@ from invariants_support import Answer, check
 
 from graphcal.invariants import CATALOG, MUST, SHOULD, load_catalog
 
-GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "proposals"
+GOLDEN = Path(__file__).resolve().parents[2] / "golden" / "scheduling"
 ALEX, ADELE = "AlexW@contoso.OnMicrosoft.com", "AdeleV@contoso.OnMicrosoft.com"
 
 
@@ -54,7 +54,7 @@ def test_catalog_lists_the_proposal_invariants_with_metadata():
     assert len(ids) >= 38
     for invariant_id in ids:
         inv = CATALOG[invariant_id]
-        assert inv.feature == "proposals" and inv.source and inv.explanation
+        assert inv.feature == "scheduling" and inv.source and inv.explanation
         assert inv.severity in (MUST, SHOULD)
     # the docs' oddities are explained where they are handled
     assert "PascalCase" in CATALOG["PROP-2.4"].explanation and '"true"' in CATALOG["PROP-2.4"].explanation
@@ -305,7 +305,7 @@ def test_prop_8_golden_comparisons():
         clone["id"] = "AAMkAGZhbmN5"
         return clone
 
-    create = goldens.load("proposals/walkthrough-1-create-event")
+    create = goldens.load("scheduling/walkthrough-1-create-event")
     target = as_target(CREATED)
     assert check("PROP-8.1", target, create, roles).passed
     assert_fails(check("PROP-8.1", mutated(target, lambda e: e.update(showAs="free")), create, roles),
@@ -314,7 +314,7 @@ def test_prop_8_golden_comparisons():
     noon = mutated(target, lambda e: e["body"].update(content="<html><body>Does noon work for you?</body></html>"))
     assert check("PROP-8.1", noon, create, roles).passed
 
-    reply = goldens.load("proposals/walkthrough-3-list-messages")
+    reply = goldens.load("scheduling/walkthrough-3-list-messages")
     message = as_target(MESSAGE)
     message.update(meetingMessageType="meetingTenativelyAccepted", receivedDateTime="2026-11-21T05:00:00Z")
     for key in ("unsubscribeData", "unsubscribeEnabled"):
@@ -323,7 +323,7 @@ def test_prop_8_golden_comparisons():
     assert_fails(check("PROP-8.2", mutated(message, lambda m: m.update(isDelegated=True)), reply, roles),
                  "isDelegated")
 
-    proposed = goldens.load("proposals/walkthrough-4-get-event")
+    proposed = goldens.load("scheduling/walkthrough-4-get-event")
     event = as_target(EVENT_WITH_PROPOSAL)
     event["@odata.context"] = event["@odata.context"].replace("testexchangev1.0", "v1.0")
     event["attendees"][0]["status"]["time"] = "2026-11-21T05:00:00.1234567Z"
@@ -331,7 +331,7 @@ def test_prop_8_golden_comparisons():
     dropped = mutated(event, lambda e: e["attendees"][0].pop("proposedNewTime"))
     assert_fails(check("PROP-8.3", dropped, proposed, roles), "proposedNewTime")
 
-    moved = goldens.load("proposals/walkthrough-5-move-event")
+    moved = goldens.load("scheduling/walkthrough-5-move-event")
     assert check("PROP-8.4", as_target(MOVED_EVENT), moved, roles).passed
     kept = mutated(as_target(MOVED_EVENT), lambda e: e["attendees"][0]["status"].update(response="tentativelyAccepted"))
     assert_fails(check("PROP-8.4", kept, moved, roles), "attendees[0].status.response")

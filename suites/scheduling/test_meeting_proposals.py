@@ -36,11 +36,11 @@ EXPAND = {"$expand": "microsoft.graph.eventMessage/event"}
 DELIVERY_DEADLINE_S = {"live": 180.0, "url": 20.0, "emulator": 10.0}
 SETTLE_S = {"live": 60.0, "url": 1.0, "emulator": 1.0}
 
-CREATE = golden.load("proposals/walkthrough-1-create-event")
-REPLY = golden.load("proposals/walkthrough-2-tentatively-accept")
-MESSAGES = golden.load("proposals/walkthrough-3-list-messages")
-PROPOSED = golden.load("proposals/walkthrough-4-get-event")
-MOVED = golden.load("proposals/walkthrough-5-move-event")
+CREATE = golden.load("scheduling/walkthrough-1-create-event")
+REPLY = golden.load("scheduling/walkthrough-2-tentatively-accept")
+MESSAGES = golden.load("scheduling/walkthrough-3-list-messages")
+PROPOSED = golden.load("scheduling/walkthrough-4-get-event")
+MOVED = golden.load("scheduling/walkthrough-5-move-event")
 
 INVITATION_CHECKS = ["PROP-7.1", "PROP-7.2", "PROP-7.3", "PROP-7.4", "PROP-7.5", "PROP-7.6", "PROP-7.7",
                      "PROP-7.8"]
@@ -288,7 +288,7 @@ def step_cleanup(graph: Graph, event: dict[str, Any]) -> None:
 
 # --- the walkthrough ---------------------------------------------------------------------------------
 
-@pytest.mark.scenario(feature="proposals", invariants=[
+@pytest.mark.scenario(feature="scheduling", invariants=[
     "SCHEMA-1", "PROP-1.1", "PROP-1.3", "PROP-1.4", "PROP-8.1", *INVITATION_CHECKS, "PROP-2.1", "PROP-2.2",
     "PROP-2.3", *REPLY_CHECKS, "PROP-3.2", "PROP-3.6", "PROP-8.2", *ORGANIZER_SIDE, "PROP-4.3", "PROP-4.5",
     "PROP-8.3", "PROP-5.1", "PROP-5.2", "PROP-5.3", "PROP-5.4", "PROP-8.4", "PROP-5.5", "PROP-5.6"])
@@ -333,7 +333,7 @@ def test_tentative_with_a_new_time_proposal(graph: Graph) -> None:
     step_cleanup(graph, event)
 
 
-@pytest.mark.scenario(feature="proposals", invariants=["SCHEMA-1", "PROP-1.1", "PROP-1.3", "PROP-1.4",
+@pytest.mark.scenario(feature="scheduling", invariants=["SCHEMA-1", "PROP-1.1", "PROP-1.3", "PROP-1.4",
                                                        *INVITATION_CHECKS, "PROP-2.4"])
 def test_tentative_with_the_literal_documented_body(graph: Graph) -> None:
     event = step_create(graph, "1: the organizer invites the attendee, allowing new time proposals",
@@ -351,7 +351,7 @@ def test_tentative_with_the_literal_documented_body(graph: Graph) -> None:
 
 # --- variants -----------------------------------------------------------------------------------------
 
-@pytest.mark.scenario(feature="proposals", invariants=[
+@pytest.mark.scenario(feature="scheduling", invariants=[
     "SCHEMA-1", "PROP-1.1", "PROP-1.3", "PROP-1.4", *INVITATION_CHECKS, "PROP-2.1", "PROP-2.2", *REPLY_CHECKS,
     "PROP-3.2", "PROP-3.6", *ORGANIZER_SIDE, "PROP-4.3", "PROP-4.5"])
 def test_decline_with_a_new_time_proposal(graph: Graph) -> None:
@@ -369,7 +369,7 @@ def test_decline_with_a_new_time_proposal(graph: Graph) -> None:
     step_cleanup(graph, event)
 
 
-@pytest.mark.scenario(feature="proposals", invariants=[
+@pytest.mark.scenario(feature="scheduling", invariants=[
     "SCHEMA-1", "PROP-1.1", "PROP-1.3", "PROP-1.4", *INVITATION_CHECKS, "PROP-2.1", "PROP-2.2", "PROP-2.3",
     *REPLY_CHECKS, "PROP-3.7", *ORGANIZER_SIDE, "PROP-4.5"])
 def test_tentative_without_a_proposal(graph: Graph) -> None:
@@ -385,7 +385,7 @@ def test_tentative_without_a_proposal(graph: Graph) -> None:
     step_cleanup(graph, event)
 
 
-@pytest.mark.scenario(feature="proposals", invariants=[
+@pytest.mark.scenario(feature="scheduling", invariants=[
     "SCHEMA-1", "PROP-1.2", "PROP-1.3", "PROP-1.4", *INVITATION_CHECKS, "PROP-6.2", "PROP-6.3", "PROP-6.4",
     "PROP-2.1", "PROP-2.2", "PROP-2.3", *REPLY_CHECKS, "PROP-3.7", *ORGANIZER_SIDE, "PROP-4.5"])
 def test_accept(graph: Graph) -> None:
@@ -404,7 +404,7 @@ def test_accept(graph: Graph) -> None:
     step_cleanup(graph, event)
 
 
-@pytest.mark.scenario(feature="proposals", invariants=[
+@pytest.mark.scenario(feature="scheduling", invariants=[
     "SCHEMA-1", "PROP-1.1", "PROP-1.3", "PROP-1.4", *INVITATION_CHECKS, "PROP-6.1", "PROP-6.3", "PROP-6.4",
     "PROP-2.1", "PROP-2.2", "PROP-2.3", "PROP-3.9"])
 def test_organizer_disallows_proposals(graph: Graph) -> None:

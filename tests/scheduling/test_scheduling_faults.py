@@ -19,7 +19,7 @@ from graphcal.emulator.server import EmulatorServer
 from graphcal.personas import write_persona_config
 
 PROJECT = Path(__file__).resolve().parents[2]
-SUITE = PROJECT / "suites" / "proposals" / "test_meeting_proposals.py"
+SUITE = PROJECT / "suites" / "scheduling" / "test_meeting_proposals.py"
 MAIN, LITERAL, DECLINE = ("test_tentative_with_a_new_time_proposal", "test_tentative_with_the_literal_documented_body",
                           "test_decline_with_a_new_time_proposal")
 TENTATIVE, ACCEPT, DISALLOW = ("test_tentative_without_a_proposal", "test_accept", "test_organizer_disallows_proposals")

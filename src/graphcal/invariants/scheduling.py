@@ -14,7 +14,7 @@ Id families:
   PROP-5.x  the organizer moves the meeting
   PROP-6.x  proposals the docs say are rejected
   PROP-7.x  the invitation: eventMessageRequest and the attendee's copy
-  PROP-8.x  documented payload shapes (SHOULD, compared with golden/proposals/)
+  PROP-8.x  documented payload shapes (SHOULD, compared with golden/scheduling/)
 
 Every check is pure: payloads in, ``Outcome`` out. A "response" argument is anything with a
 ``status`` (and optionally ``body``/``text``) attribute, such as ``graphcal.client.GraphResponse``.
@@ -32,7 +32,7 @@ from graphcal.invariants.common import (
 from graphcal.invariants.diffing import golden_check
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
 
-FEATURE = "proposals"
+FEATURE = "scheduling"
 WALKTHROUGH = "concepts/outlook-calendar-meeting-proposals.md"
 ACCEPT = "api-reference/v1.0/api/event-accept.md"
 TENTATIVE = "api-reference/v1.0/api/event-tentativelyaccept.md"
@@ -724,4 +724,4 @@ for _id, _name, _what, _first_item, _volatile in (
         ("PROP-8.4", "walkthrough-5-move-event", "moved meeting (step 5)", False, ())):
     invariant(_id, f"the {_what} matches the documented payload", source=WALKTHROUGH, feature=FEATURE,
               severity=SHOULD, explanation=_golden_explanation(_what, _volatile),
-              )(golden_check(_id, f"proposals/{_name}", _what, first_item=_first_item, volatile=_volatile))
+              )(golden_check(_id, f"scheduling/{_name}", _what, first_item=_first_item, volatile=_volatile))
