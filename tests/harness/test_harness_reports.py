@@ -173,6 +173,30 @@ def test_rundiff_groups_invariants_that_changed_together():
     assert ("  5 invariants in suites/events/test_a.py::test_a: blocked -> pass "
             "(T-DELTA, T-LATER, T-MUST, T-QUIRK, T-SHOULD)") in text.splitlines()
 
+def test_rundiff_counts_checks_that_stopped_running_as_lost_coverage(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]):
+    before = sample_run(Verdict.PASS)
+    after = copy.deepcopy(before)
+    for inv in after["scenarios"][0]["invariants"]:
+        if inv["verdict"] == "pass":
+            inv["verdict"] = "blocked"  # the scenario now stops before its checks
+    gone = copy.deepcopy(before)
+    gone["scenarios"] = []  # the scenario no longer runs at all
+    diff = diff_runs(before, after)
+    assert diff["new_failures"] == [] and diff["lost_coverage"]
+    assert {(r["before"], r["after"]) for r in diff["lost_coverage"]} == {("pass", "blocked")}
+    assert "lost coverage (passed before, not checked now): " in render(diff)
+    assert {r["after"] for r in diff_runs(before, gone)["lost_coverage"]} == {"absent"}
+    # coming back is not a regression
+    assert diff_runs(after, before)["lost_coverage"] == []
+    for name, run in (("a", before), ("b", after)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "results.json").write_text(json.dumps(run))
+    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "b")]) == 1
+    assert main(["diff", str(tmp_path / "b"), str(tmp_path / "a")]) == 0
+    capsys.readouterr()
+
+
 def test_report_and_diff_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()

@@ -2,7 +2,9 @@
 
 - new failures: an invariant of a scenario that did not fail before and fails (or errors) now;
 - fixes: one that failed before and passes now;
-- other verdict changes (e.g. pass -> blocked, quirk -> pass);
+- lost coverage: one that passed and now did not run to its check (blocked, skipped, or absent
+  from the later run): a regression too, since a check that stopped running reads as green;
+- other verdict changes (e.g. blocked -> pass, quirk -> pass);
 - changed payload shapes: for each step's exchanges, the set of JSON paths and value types of
   the response body, compared position by position.
 """
@@ -15,6 +17,8 @@ from typing import Any
 from graphcal.report import load_results
 
 BAD = ("fail", "error")
+# a check that passed and now did not observe anything: coverage lost, not a target failure
+NOT_OBSERVED = ("blocked", "skipped", "absent")
 
 
 def verdicts(results: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
@@ -50,7 +54,7 @@ def shapes(results: dict[str, Any]) -> dict[tuple[str, int, int], tuple[str, set
 
 def diff_runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     a, b = verdicts(before), verdicts(after)
-    new_failures, fixes, changed = [], [], []
+    new_failures, fixes, lost, changed = [], [], [], []
     for key in sorted(set(a) | set(b)):
         old = a.get(key, {}).get("verdict", "absent")
         new = b.get(key, {}).get("verdict", "absent")
@@ -62,6 +66,8 @@ def diff_runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
             new_failures.append(row)
         elif old in BAD and new == "pass":
             fixes.append(row)
+        elif old == "pass" and new in NOT_OBSERVED:
+            lost.append(row)
         else:
             changed.append(row)
     sa, sb = shapes(before), shapes(after)
@@ -74,7 +80,7 @@ def diff_runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
                                   "removed": sorted(old_shape - new_shape)})
     return {"before": {"run_id": before["run_id"], "target": before["target"]},
             "after": {"run_id": after["run_id"], "target": after["target"]},
-            "new_failures": new_failures, "fixes": fixes, "changed": changed,
+            "new_failures": new_failures, "fixes": fixes, "lost_coverage": lost, "changed": changed,
             "shape_changes": shape_changes}
 
 
@@ -88,14 +94,8 @@ def render(diff: dict[str, Any]) -> str:
         lines.append(f"{title}: {len(rows)}")
         lines += [f"  {r['invariant']} in {r['scenario']}: {r['before']} -> {r['after']}"
                   + (f" ({r['message']})" if r["message"] and r["after"] in BAD else "") for r in rows]
-    # the rest often moves together (a scenario blocked early: all its invariants blocked -> pass)
-    together: dict[tuple[str, str, str], list[str]] = {}
-    for r in diff["changed"]:
-        together.setdefault((r["scenario"], r["before"], r["after"]), []).append(r["invariant"])
-    lines.append(f"other verdict changes: {len(diff['changed'])}")
-    for (scenario, old, new), ids in together.items():
-        lines.append(f"  {', '.join(ids)} in {scenario}: {old} -> {new}" if len(ids) <= 3 else
-                     f"  {len(ids)} invariants in {scenario}: {old} -> {new} ({', '.join(ids)})")
+    lines += _grouped("lost coverage (passed before, not checked now)", diff["lost_coverage"])
+    lines += _grouped("other verdict changes", diff["changed"])
     lines.append(f"changed payload shapes: {len(diff['shape_changes'])}")
     for c in diff["shape_changes"]:
         lines.append(f"  {c['scenario']} step {c['step']} {c['request']}")
@@ -103,8 +103,26 @@ def render(diff: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _grouped(title: str, rows: list[dict[str, Any]]) -> list[str]:
+    """``title: N`` then one line per scenario and change: these rows often move together (a
+    scenario blocked early: all its invariants pass -> blocked)."""
+    together: dict[tuple[str, str, str], list[str]] = {}
+    for r in rows:
+        together.setdefault((r["scenario"], r["before"], r["after"]), []).append(r["invariant"])
+    lines = [f"{title}: {len(rows)}"]
+    for (scenario, old, new), ids in together.items():
+        lines.append(f"  {', '.join(ids)} in {scenario}: {old} -> {new}" if len(ids) <= 3 else
+                     f"  {len(ids)} invariants in {scenario}: {old} -> {new} ({', '.join(ids)})")
+    return lines
+
+
+def regressed(diff: dict[str, Any]) -> bool:
+    """New failures or lost coverage: what makes ``graphcal diff`` exit 1."""
+    return bool(diff["new_failures"] or diff["lost_coverage"])
+
+
 def diff_command(before: str, after: str, as_json: bool) -> int:
-    """Exit 1 when the later run has new failures, else 0."""
+    """Exit 1 when the later run has new failures or lost coverage, else 0."""
     diff = diff_runs(load_results(before), load_results(after))
     print(json.dumps(diff, indent=2) if as_json else render(diff))
-    return 1 if diff["new_failures"] else 0
+    return 1 if regressed(diff) else 0
