@@ -7,9 +7,11 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Callable, Sequence
 
+from graphcal import __version__
 from graphcal.errors import GraphcalError
 
 
@@ -53,6 +55,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graphcal", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"graphcal {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the scenario suites against a target and write a report")
@@ -116,6 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("graphcal: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`graphcal invariants | head`): stop quietly, as cat does; point
+        # stdout at devnull so the interpreter's final flush does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a killed writer
 
 
 if __name__ == "__main__":  # pragma: no cover
