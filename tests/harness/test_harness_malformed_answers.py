@@ -112,3 +112,42 @@ def test_damaged_answers_fail_or_block_never_error(damage: Callable[[Any], Any],
         for scenario in stopped:
             reason = next(step for step in scenario["steps"] if step["status"] == "blocked")["reason"]
             assert "'id'" in reason, (scenario["nodeid"], reason)
+
+
+# --- the accessors on their own -----------------------------------------------------------------
+
+def blocked_reason(graph: Any, read: Callable[[Any], Any]) -> str:
+    from graphcal.scenario import Blocked
+    with pytest.raises(Blocked) as stopped:
+        with graph.step("2: read") as s:
+            read(s)
+    step = graph.scenario.steps[-1]
+    assert step.status.value == "blocked" and step.reason == str(stopped.value)
+    return step.reason
+
+
+def test_field_items_pick_block_with_what_and_the_answer_it_came_from():
+    import httpx
+    from test_harness_scenario import graph_for
+
+    answers = {"/v1.0/me/events": {"value": [{"id": "1", "start": {"dateTime": "2017-10-09T12:00:00"}},
+                                             {"id": "", "start": None}, ["not", "an", "object"]]},
+               "/v1.0/me/events/1": {"subject": "lunch", "start": {"dateTime": "2017-10-09T12:00:00"}}}
+    g = graph_for(lambda req: httpx.Response(200, json=answers[req.url.path]))
+    with g.step("1: read") as s:
+        event = g.persona("organizer").get("/me/events/1").body
+        assert s.field(event, "start", "dateTime", what="the event") == "2017-10-09T12:00:00"
+        page = g.persona("organizer").get("/me/events").body
+    answer = "answer: step 1, GET http://graph.target.invalid/v1.0/me/events/1 -> 200"
+    assert blocked_reason(g, lambda s: s.field(event, "id", what="the event")) == \
+        f"the event has no 'id' ({answer})"
+    assert blocked_reason(g, lambda s: s.field(event, "subject", "x", what="the event")) == \
+        f"the event at 'subject' is not a JSON object but the str 'lunch', so it has no 'subject.x' ({answer})"
+    assert "a page of events lists a list as item 2, not a JSON object" in \
+        blocked_reason(g, lambda s: s.items(page, what="a page of events"))
+    listed = page["value"][:2]
+    assert blocked_reason(g, lambda s: s.field(s.pick(listed, lambda e: e["id"] == "", what="x"), "id",
+                                               what="the second event")) == \
+        "the second event has no usable 'id' (got '') (answer: step 1, GET http://graph.target.invalid/v1.0/me/events -> 200)"
+    assert blocked_reason(g, lambda s: s.pick(listed, lambda e: False, what="instance on 2017-10-10")) == \
+        "found no instance on 2017-10-10 among the 2 listed"
