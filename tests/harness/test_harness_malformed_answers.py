@@ -112,6 +112,10 @@ def test_damaged_answers_fail_or_block_never_error(damage: Callable[[Any], Any],
         for scenario in stopped:
             reason = next(step for step in scenario["steps"] if step["status"] == "blocked")["reason"]
             assert "'id'" in reason, (scenario["nodeid"], reason)
+    else:  # the weekly walkthrough misses an instance it acts on (Oct 9 one item short, Nov 13 on page 2)
+        weekly = next(s for s in stopped if s["nodeid"].endswith("::test_weekly_example_expanded"))
+        reason = next(step for step in weekly["steps"] if step["status"] == "blocked")["reason"]
+        assert reason.startswith("found no instance on 2017-1"), reason
 
 
 # --- the accessors on their own -----------------------------------------------------------------
