@@ -8,11 +8,17 @@
         s.response(r, schema="event")      # evidence + SCHEMA-1
         s.check("EVT-CREATE-1", r)         # soft: recorded, the scenario goes on
         event = s.require(r.body, "the created event")   # hard: falsy -> blocked, stop
+        path = f"/me/events/{s.field(event, 'id', what='the created event')}"   # never event["id"]
 
 Every request a persona client makes inside a step is recorded as evidence. A check that
 raises is verdict ``error``, never a crash. A failed ``require`` marks the step ``blocked``
 and stops the scenario; so does an exception in the scenario code (step ``error``). The
 invariants declared by the scenario marker and never checked become ``blocked``.
+
+Scenario code never crashes on a target's answer: it reads the target's data only through
+``s.field``, ``s.items`` and ``s.pick``, inside a step. A missing or malformed field blocks the
+step (and the rest) with a reason naming what was missing and the answer it came from; verdict
+``error`` stays reserved for graphcal's own bugs.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Callable, TypeVar
+from collections.abc import Mapping
+from typing import Any, Callable, NoReturn, TypeVar
 
 from graphcal.cassettes import Scrubber, decode_anchor, encode_anchor, explain
 from graphcal.client import GraphClient, GraphResponse
@@ -138,6 +145,75 @@ class Step:
         context = f" (last exchange: {self.result.exchanges[last].summary()})" if last is not None else ""
         raise Blocked(f"could not get {what}{context}")
 
+    # -- reading the target's answers: a missing or malformed field blocks, never crashes --------
+    def field(self, payload: Any, *path: str, what: str) -> Any:
+        """``payload[path[0]][path[1]]...`` read from a target's answer, or block this step.
+
+        A target may answer anything; ``payload["id"]`` on its answer would crash the scenario
+        (verdict ``error``, which means a bug of graphcal's). Here a payload that is not a JSON
+        object, a key missing or null, or an ``id`` that is not a non-empty string blocks the
+        steps that need the value, with a reason naming ``what`` (e.g. "the created event"),
+        the missing path and the answer the payload came from.
+        """
+        if not path:
+            raise TypeError("field() needs at least one key")
+        value = payload
+        for depth, key in enumerate(path):
+            if not isinstance(value, Mapping):
+                where = f"{what}{_dotted(path[:depth], ' at ')}"
+                self._block(f"{where} is not a JSON object but {_kind(value)}, so it has no {_dotted(path)}",
+                            payload)
+            if value.get(key) is None:
+                self._block(f"{what} has no {_dotted(path[:depth + 1])}", payload)
+            value = value[key]
+        if path[-1] == "id" and not (isinstance(value, str) and value):
+            self._block(f"{what} has no usable {_dotted(path)} (got {value!r})", payload)
+        return self._inherit(value, payload)
+
+    def items(self, page: Any, *, what: str) -> list[Mapping[str, Any]]:
+        """The ``value`` list of a collection page, each item a JSON object, or block this step.
+
+        Listed items are read further (their ids, their start); each keeps the page's answer
+        as its origin, so a later ``field`` on one names the listing it came from.
+        """
+        listed = self.field(page, "value", what=what)
+        if not isinstance(listed, list):
+            self._block(f"{what} has a 'value' that is {_kind(listed)}, not a list", page)
+        for index, item in enumerate(listed):
+            if not isinstance(item, Mapping):
+                self._block(f"{what} lists {_kind(item)} as item {index}, not a JSON object", page)
+            self._inherit(item, page)
+        return listed
+
+    def pick(self, items: list[Any], match: Callable[[Any], Any], *, what: str) -> Any:
+        """The first of the target's ``items`` that ``match`` accepts, or block this step.
+
+        For "the instance on 2017-10-09": a target that lost it blocks the steps that act on
+        it, with a reason, instead of a ``KeyError``. ``match`` may itself read with ``field``.
+        """
+        for item in items:
+            if match(item):
+                return self._inherit(item, items)
+        self._block(f"found no {what} among the {len(items)} listed", items, last_exchange=False)
+
+    def _block(self, reason: str, payload: Any, *, last_exchange: bool = True) -> NoReturn:
+        """Raise Blocked with ``reason`` and the answer ``payload`` came from (else, with
+        ``last_exchange``, the step's last exchange)."""
+        origin = self.graph._origin_of(payload)
+        if origin is None and last_exchange:
+            last = self._last_exchange()
+            origin = f"last exchange: {self.result.exchanges[last].summary()}" if last is not None else None
+        elif origin is not None:
+            origin = f"answer: {origin}"
+        raise Blocked(f"{reason} ({origin})" if origin else reason)
+
+    def _inherit(self, value: T, parent: Any) -> T:
+        """``value``, read out of ``parent``, comes from the same answer."""
+        origin = self.graph._origin_of(parent)
+        if origin is not None and isinstance(value, (Mapping, list)):
+            self.graph._origins.setdefault(id(value), (value, origin))
+        return value
+
     def doc_deviation(self, golden: Any, message: str) -> None:
         """Report a defect of the documentation (never a target failure)."""
         name = getattr(golden, "name", None) or getattr(golden, "key", None) or str(golden)
@@ -202,6 +278,8 @@ class Graph:
         self._current: Step | None = None
         # id(response) -> (response, step, exchange index): which evidence a response is
         self._seen: dict[int, tuple[GraphResponse, StepResult, int]] = {}
+        # id(payload) -> (payload, "step n: METHOD url -> status"): which answer a body came from
+        self._origins: dict[int, tuple[Any, str]] = {}
 
     @property
     def kind(self) -> str:
@@ -251,6 +329,12 @@ class Graph:
             elapsed_ms=r.elapsed_s * 1000)
         step.result.exchanges.append(exchange)
         self._seen[id(r)] = (r, step.result, len(step.result.exchanges) - 1)
+        if isinstance(r.body, (dict, list)):
+            self._origins[id(r.body)] = (r.body, f"step {step.result.title.split(':')[0]}, {exchange.summary()}")
+
+    def _origin_of(self, payload: Any) -> str | None:
+        entry = self._origins.get(id(payload))
+        return entry[1] if entry is not None and entry[0] is payload else None
 
 
 def describe_exception(exc: BaseException, nodeid: str | None) -> str:
@@ -265,6 +349,20 @@ def describe_exception(exc: BaseException, nodeid: str | None) -> str:
     frame = (own or frames or [None])[-1]
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
     return f"{type(exc).__name__}: {exc}{where}"
+
+
+def _dotted(path: tuple[str, ...], prefix: str = "") -> str:
+    """('start', 'dateTime') -> "'start.dateTime'" ("" for no path)."""
+    return f"{prefix}{'.'.join(path)!r}" if path else ""
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a reason: "null", "a list", "the string 'x'"."""
+    if value is None:
+        return "null"
+    if isinstance(value, (str, int, float, bool)):
+        return f"the {type(value).__name__} {value!r}"
+    return f"a {type(value).__name__}"
 
 
 def _jsonable(value: Any) -> Any:

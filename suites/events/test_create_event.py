@@ -80,11 +80,11 @@ def read_back(graph: Graph, number: int, event: dict[str, Any],
     compared with its documented response.
     """
     organizer = graph.persona("organizer")
-    path = f"/me/events/{event['id']}"
     params = {k: v[0] for k, v in parse_qs(urlsplit(documented.request["url"]).query).items()} \
         if documented else None
     with graph.step(f"{number}.2: organizer reads the event without Prefer: start/end in UTC",
                     source="api-reference/v1.0/resources/event.md#properties") as s:
+        path = f"/me/events/{s.field(event, 'id', what='the created event')}"
         r = organizer.get(path, params=params)
         s.response(r, schema="event")
         in_utc = s.require(r.body if r.ok else None, "the event read without Prefer")
@@ -108,7 +108,8 @@ def read_back(graph: Graph, number: int, event: dict[str, Any],
 def update(graph: Graph, number: int, before: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
     with graph.step(f"{number}.5: organizer updates the event: the change shows, changeKey moves on",
                     source="api-reference/v1.0/api/event-update.md#response") as s:
-        r = graph.persona("organizer").patch(f"/me/events/{before['id']}", json=patch)
+        event_id = s.field(before, "id", what="the event read back")
+        r = graph.persona("organizer").patch(f"/me/events/{event_id}", json=patch)
         s.response(r, schema="event")
         s.check("EVT-UPD-1", r, patch)
         after = s.require(r.body if r.ok else None, "the updated event")
@@ -122,17 +123,18 @@ def patch_then_read(graph: Graph, s: Step, event: dict[str, Any], patch: dict[st
     """Send an update the documentation says has no effect (its answer may be an error), then
     read the event back: what counts is what the event holds afterwards."""
     organizer = graph.persona("organizer")
-    s.response(organizer.patch(f"/me/events/{event['id']}", json=patch))
-    r = organizer.get(f"/me/events/{event['id']}")
+    path = f"/me/events/{s.field(event, 'id', what='the created event')}"
+    s.response(organizer.patch(path, json=patch))
+    r = organizer.get(path)
     s.response(r, schema="event")
     return s.require(r.body if r.ok else None, "the event read after the update")
 
 
 def delete(graph: Graph, number: int, event: dict[str, Any]) -> None:
     organizer = graph.persona("organizer")
-    path = f"/me/events/{event['id']}"
     with graph.step(f"{number}.6: organizer deletes the event: 204, then 404",
                     source="api-reference/v1.0/api/event-delete.md#response") as s:
+        path = f"/me/events/{s.field(event, 'id', what='the event to delete')}"
         r = organizer.delete(path)
         s.response(r)
         s.check("EVT-DEL-1", r)
@@ -168,7 +170,8 @@ def test_create_event_in_time_zone_with_transaction_id(graph: Graph, documented_
         listed: list[dict[str, Any]] = []
         for page in organizer.pages("/me/events", params=day):
             s.response(page, schema="collection:event")
-            listed += s.require(page.body if page.ok else None, "the events of that day").get("value", [])
+            listed += s.items(s.require(page.body if page.ok else None, "the events of that day"),
+                              what="a page of the events of that day")
         s.check("EVT-TXN-1", event, retry, listed)
     after = update(graph, 1, read, {
         "subject": "Let's go for lunch, an hour later",
@@ -253,8 +256,8 @@ def test_create_event_in_a_specific_calendar(graph: Graph, documented_request: D
                     source="api-reference/v1.0/api/calendar-get.md") as s:
         r = organizer.get("/me/calendar")
         s.response(r, schema="calendar")
-        calendar = s.require(r.body.get("id") if r.ok and isinstance(r.body, dict) else None,
-                             "the default calendar's id")
+        calendar = s.field(s.require(r.body if r.ok else None, "the default calendar"), "id",
+                           what="the default calendar")
     with graph.step("5.1: organizer creates the event in that calendar, leaving the defaults out",
                     source="api-reference/v1.0/api/calendar-post-events.md") as s:
         event = create(graph, s, doc, None, body, path=f"/me/calendars/{calendar}/events")

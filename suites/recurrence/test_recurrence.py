@@ -42,7 +42,7 @@ def collect(s: Step, client: GraphClient, path: str, params: dict[str, str],
     items: list[dict[str, Any]] = []
     for page in client.pages(path, params=params, headers=headers):
         s.response(page, schema="collection:event")
-        items += s.require(page.body if page.ok else None, f"a page of {path}").get("value", [])
+        items += s.items(s.require(page.body if page.ok else None, f"a page of {path}"), what=f"a page of {path}")
     return items
 
 
@@ -55,8 +55,10 @@ def expansion_invariants(*, month_end: bool = False) -> list[str]:
 def expansion_checks(s: Step, listed: list[dict[str, Any]], master: dict[str, Any],
                      window: tuple[str, str], *, month_end: bool = False,
                      cancelled: list[Any] = ()) -> None:
-    """The oracle comparisons and the instance shape, for a master's members in ``listed``."""
-    mine = [e for e in listed if e.get("seriesMasterId") == master["id"] or e.get("id") == master["id"]]
+    """The oracle comparisons and the instance shape, for a master's members in ``listed``
+    (items of ``collect``: JSON objects; one without seriesMasterId is no member)."""
+    mid = s.field(master, "id", what="the series master")
+    mine = [e for e in listed if e.get("seriesMasterId") == mid or e.get("id") == mid]
     oracle, wall_clock, shape, occurrence_ids = expansion_invariants(month_end=month_end)
     s.check(oracle, mine, master, *window, cancelled)
     s.check(wall_clock, mine, master, *window, cancelled)
@@ -82,7 +84,7 @@ def test_weekly_example_expanded(graph: Graph,
     whole = ("2017-09-01T00:00:00", "2018-01-01T00:00:00")
     with graph.step("1: organizer creates the documented weekly series", source=SEED) as s:
         master = created(s, organizer, documented_request(golden.load("events/user-post-events-3")))
-        mid = master["id"]
+        mid = s.field(master, "id", what="the created series master")
         instances_path = f"/me/events/{mid}/instances"
     with graph.step("2: its instances over the whole series equal the oracle's 17 Mondays "
                     "(noon Pacific on both sides of the DST change)", source=INSTANCES) as s:
@@ -103,18 +105,23 @@ def test_weekly_example_expanded(graph: Graph,
             s.check("EVT-TZ-1", e, PST)
     with graph.step("5: /events lists the series master, no occurrences",
                     source="api-reference/v1.0/resources/event.md#methods") as s:
-        quoted = master["subject"].replace("'", "''")  # OData string literal
+        subject = s.field(master, "subject", what="the created series master")
+        quoted = str(subject).replace("'", "''")  # OData string literal
         params = {"$filter": f"subject eq '{quoted}'", "$top": "50"}
         s.check("REC-LIST-1", collect(s, organizer, "/me/events", params), [mid])
 
-    by_date = {e["start"]["dateTime"][:10]: e for e in instances}
-    moved, crossing, cancelled = by_date["2017-10-09"], by_date["2017-10-30"], by_date["2017-10-23"]
+    def on(s: Step, day: str) -> dict[str, Any]:
+        """Step 2's instance on ``day`` (a target that lost it blocks the steps acting on it)."""
+        return s.pick(instances, lambda e: str(s.field(e, "start", "dateTime", what="an instance")).startswith(day),
+                      what=f"instance on {day} in step 2's instances")
+
     with graph.step("6: an occurrence moved to Tuesday and renamed becomes an exception",
                     source="api-reference/v1.0/api/event-update.md") as s:
+        moved = on(s, "2017-10-09")
         patch = {"subject": "Lunch moved to Tuesday",
                  "start": {"dateTime": "2017-10-10T12:00:00", "timeZone": PST},
                  "end": {"dateTime": "2017-10-10T13:00:00", "timeZone": PST}}
-        r = organizer.patch(f"/me/events/{moved['id']}", json=patch)
+        r = organizer.patch(f"/me/events/{s.field(moved, 'id', what='the instance on 2017-10-09')}", json=patch)
         s.response(r, schema="event")
         s.check("REC-EXC-1", r.body, moved, mid, patch)
         exception = s.require(r.body if r.ok else None, "the exception")
@@ -126,17 +133,19 @@ def test_weekly_example_expanded(graph: Graph,
         expansion_checks(s, listed, master, october)
         r = organizer.get(f"/me/events/{mid}", params={"$expand": "exceptionOccurrences"})
         s.response(r, schema="event")
-        s.check("REC-EXC-3", r.body, [exception["id"]])
+        s.check("REC-EXC-3", r.body, [s.field(exception, "id", what="the exception")])
     with graph.step("8: moving an occurrence onto the next Monday is refused",
                     source="api-reference/v1.0/api/event-update.md") as s:
-        r = organizer.patch(f"/me/events/{crossing['id']}", json={
+        crossing = s.field(on(s, "2017-10-30"), "id", what="the instance on 2017-10-30")
+        r = organizer.patch(f"/me/events/{crossing}", json={
             "start": {"dateTime": "2017-11-06T12:00:00", "timeZone": PST},
             "end": {"dateTime": "2017-11-06T14:00:00", "timeZone": PST}})
         s.response(r, schema="error")
         s.check("REC-EXC-4", r)
     with graph.step("9: a deleted occurrence is gone from instances and calendarView and "
                     "listed in cancelledOccurrences", source=EVENT) as s:
-        r = organizer.delete(f"/me/events/{cancelled['id']}")
+        cancelled = on(s, "2017-10-23")
+        r = organizer.delete(f"/me/events/{s.field(cancelled, 'id', what='the instance on 2017-10-23')}")
         s.response(r)
         s.check("EVT-DEL-1", r)
         listed = collect(s, organizer, instances_path, window_params(*october))
@@ -160,7 +169,7 @@ def test_weekly_example_expanded(graph: Graph,
         r = organizer.delete(f"/me/events/{mid}")
         s.response(r)
         s.check("EVT-DEL-1", r)
-        r = organizer.get(f"/me/events/{by_date['2017-11-13']['id']}")
+        r = organizer.get(f"/me/events/{s.field(on(s, '2017-11-13'), 'id', what='the instance on 2017-11-13')}")
         s.response(r, schema="error")
         s.check("EVT-DEL-2", r)
 
@@ -232,14 +241,14 @@ def test_pattern_matrix(graph: Graph, case: str) -> None:
         master = created(s, organizer, body)
     with graph.step("2: its instances in the window equal the oracle's occurrences",
                     source=INSTANCES) as s:
-        instances = collect(s, organizer, f"/me/events/{master['id']}/instances",
-                            window_params(*window))
+        mid = s.field(master, "id", what="the created series master")
+        instances = collect(s, organizer, f"/me/events/{mid}/instances", window_params(*window))
         expansion_checks(s, instances, master, window, month_end=month_end)
     with graph.step("3: calendarView in the window shows the same occurrences", source=VIEW) as s:
         view = collect(s, organizer, "/me/calendarView", window_params(*window))
         expansion_checks(s, view, master, window, month_end=month_end)
     with graph.step("4: organizer deletes the series", source="api-reference/v1.0/api/event-delete.md") as s:
-        r = organizer.delete(f"/me/events/{master['id']}")
+        r = organizer.delete(f"/me/events/{mid}")
         s.response(r)
         s.check("EVT-DEL-1", r)
 
@@ -276,10 +285,11 @@ def test_invalid_recurrences_rejected(graph: Graph) -> None:
     n = len(INVALID)
     with graph.step(f"{n + 1}: a valid series, then an update to interval 0 is refused", source=RECUR) as s:
         master = created(s, organizer, _invalid(WEEKLY, NO_END))
-        r = organizer.patch(f"/me/events/{master['id']}", json={"recurrence": {
+        mid = s.field(master, "id", what="the created series master")
+        r = organizer.patch(f"/me/events/{mid}", json={"recurrence": {
             "pattern": {"type": "weekly", "interval": 0, "daysOfWeek": ["monday"]}, "range": NO_END}})
         s.response(r, schema="error")
         s.check("REC-INVALID-1", r)
-        r = organizer.delete(f"/me/events/{master['id']}")
+        r = organizer.delete(f"/me/events/{mid}")
         s.response(r)
         s.check("EVT-DEL-1", r)

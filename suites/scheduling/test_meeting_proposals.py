@@ -104,10 +104,12 @@ def find_message(graph: Graph, s: Step, role: str, subject: str, matches: Callab
     def probe(accept: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
         r = client.get("/me/messages", params=listing, headers=prefer_timezone(PST))
         s.response(r, schema="collection:message")
-        for listed in (r.body or {}).get("value", []) if r.ok else []:
-            if subject not in (listed.get("subject") or ""):
+        inbox = s.items(r.body, what=f"the {role}'s inbox") if r.ok else []
+        for listed in inbox:
+            if subject not in str(listed.get("subject") or ""):
                 continue
-            full = client.get(f"/me/messages/{listed['id']}", params=EXPAND, headers=prefer_timezone(PST))
+            message_id = s.field(listed, "id", what=f"a message in the {role}'s inbox")
+            full = client.get(f"/me/messages/{message_id}", params=EXPAND, headers=prefer_timezone(PST))
             if full.ok and isinstance(full.body, dict) and accept(full.body):
                 s.response(full, schema="message")
                 return full.body
@@ -135,6 +137,22 @@ def read_until(graph: Graph, s: Step, role: str, path: str, done: Callable[[dict
     return last[0]
 
 
+def _linked(message: dict[str, Any]) -> dict[str, Any]:
+    """The event a meeting message links to ({} when it links none, or not as an object)."""
+    linked = message.get("event")
+    return linked if isinstance(linked, dict) else {}
+
+
+def _same_slot(event: dict[str, Any], slot: tuple[datetime, datetime]) -> bool:
+    """``event`` (a target's answer) has a start and an end, at ``slot``."""
+    if event.get("start") is None or event.get("end") is None:
+        return False
+    try:
+        return slot_instants({"start": event["start"], "end": event["end"]}) == slot
+    except ValueError:  # a start or end that is no instant is not the slot
+        return False
+
+
 def _attendee_status(event: dict[str, Any], attendee_address: str) -> str | None:
     return ((find_attendee(event, attendee_address) or {}).get("status") or {}).get("response")
 
@@ -150,15 +168,16 @@ def invitation_for(event: dict[str, Any], *, organizer: str) -> tuple[Callable[[
                 and message.get("meetingMessageType") != "meetingCancelled")
 
     def same_meeting(message: dict[str, Any]) -> bool:
-        return from_organizer(message) and (message.get("event") or {}).get("iCalUId") == event.get("iCalUId")
+        return from_organizer(message) and _linked(message).get("iCalUId") == event.get("iCalUId")
 
     return same_meeting, from_organizer
 
 
-def update_for(copy_event: dict[str, Any], new_start: datetime) -> Callable[[dict[str, Any]], bool]:
-    """The update of the attendee's ``copy_event``: linked to that copy, starting at ``new_start``."""
+def update_for(copy_id: str, new_start: datetime) -> Callable[[dict[str, Any]], bool]:
+    """The update of the attendee's copy of the meeting (id ``copy_id``): linked to that copy,
+    starting at ``new_start``."""
     def matches(message: dict[str, Any]) -> bool:
-        if (message.get("event") or {}).get("id") != copy_event["id"]:
+        if _linked(message).get("id") != copy_id:
             return False
         try:
             return slot_instants({"start": message.get("startDateTime"), "end": message.get("endDateTime")})[0] \
@@ -168,9 +187,9 @@ def update_for(copy_event: dict[str, Any], new_start: datetime) -> Callable[[dic
     return matches
 
 
-def reply_for(event: dict[str, Any]) -> Callable[[dict[str, Any]], bool]:
-    """A reply about the organizer's own ``event``: its expanded event is that event."""
-    return lambda message: (message.get("event") or {}).get("id") == event["id"] \
+def reply_for(event_id: str) -> Callable[[dict[str, Any]], bool]:
+    """A reply about the organizer's own event (id ``event_id``): its expanded event is that event."""
+    return lambda message: _linked(message).get("id") == event_id \
         and message.get("meetingMessageType") not in ("meetingRequest", "meetingCancelled")
 
 
@@ -194,14 +213,15 @@ def step_invitation(graph: Graph, title: str, event: dict[str, Any], role: str =
     """The attendee finds the invitation and reads their copy of the meeting through it."""
     _, deadline, _ = anchors(graph)
     with graph.step(title, source=f"{WALKTHROUGH}, step 2; api-reference/v1.0/api/eventmessage-get.md") as s:
+        subject = s.field(event, "subject", what="the created meeting")
         same_meeting, from_organizer = invitation_for(event, organizer=graph.user("organizer").address)
-        message = find_message(graph, s, role, event["subject"], same_meeting, deadline_s=deadline,
+        message = find_message(graph, s, role, subject, same_meeting, deadline_s=deadline,
                                fallback=from_organizer)
         s.check("PROP-7.1", message)
         message = s.require(message, f"the invitation in the {role}'s inbox")
         s.check("PROP-7.2", message, event)
         s.check("PROP-7.3", message)
-        copy_event = s.require(message.get("event"), "the attendee's copy of the meeting")
+        copy_event = s.field(message, "event", what=f"the invitation in the {role}'s inbox")
         for invariant_id in ("PROP-7.4", "PROP-7.5", "PROP-7.6"):
             s.check(invariant_id, copy_event)
         s.check("PROP-7.7", copy_event, event)
@@ -209,15 +229,17 @@ def step_invitation(graph: Graph, title: str, event: dict[str, Any], role: str =
         return message
 
 
-def step_respond(graph: Graph, title: str, copy_event: dict[str, Any], action: str, body: dict[str, Any],
+def step_respond(graph: Graph, title: str, invitation: dict[str, Any], action: str, body: dict[str, Any],
                  role: str = "attendee", *, source: str) -> None:
+    """The ``role`` answers the ``invitation`` (step_invitation's message) on their copy of the meeting."""
     with graph.step(title, source=source) as s:
-        r = graph.persona(role).post(f"/me/events/{copy_event['id']}/{action}", json=body)
+        copy_id = s.field(invitation, "event", "id", what="the invitation's event")
+        r = graph.persona(role).post(f"/me/events/{copy_id}/{action}", json=body)
         s.response(r)
         s.check("PROP-2.1", r)
         s.check("PROP-2.2", r)
         if action != "decline":  # a declined meeting may leave the attendee's calendar (docs silent)
-            own = read_until(graph, s, role, f"/me/events/{copy_event['id']}",
+            own = read_until(graph, s, role, f"/me/events/{copy_id}",
                              lambda e: (e.get("responseStatus") or {}).get("response") not in (None, "none"))
             s.check("PROP-2.3", s.require(own, "the attendee's copy after responding"), action)
 
@@ -227,7 +249,9 @@ def step_reply(graph: Graph, title: str, event: dict[str, Any], action: str, pro
     """The organizer finds the attendee's reply and reads it."""
     _, deadline, _ = anchors(graph)
     with graph.step(title, source=f"{WALKTHROUGH}, step 3") as s:
-        message = find_message(graph, s, "organizer", event["subject"], reply_for(event), deadline_s=deadline)
+        subject = s.field(event, "subject", what="the created meeting")
+        message = find_message(graph, s, "organizer", subject,
+                               reply_for(s.field(event, "id", what="the created meeting")), deadline_s=deadline)
         s.check("PROP-3.1", message)
         message = s.require(message, "the attendee's reply in the organizer's inbox")
         s.check("PROP-3.3", message, graph.user("attendee").address)
@@ -235,7 +259,7 @@ def step_reply(graph: Graph, title: str, event: dict[str, Any], action: str, pro
         s.check("PROP-3.5", message, action)
         s.check("PROP-3.8", message, event)
         if proposed is not None:
-            s.check("PROP-3.2", message, event["subject"])
+            s.check("PROP-3.2", message, subject)
             s.check("PROP-3.6", message, proposed)
         else:
             s.check("PROP-3.7", message)
@@ -251,7 +275,8 @@ def step_organizer_event(graph: Graph, title: str, event: dict[str, Any], action
     with graph.step(title, source=f"{WALKTHROUGH}, step 4") as s:
         params = {"$select": "subject,allowNewTimeProposals,start,end,attendees,organizer"}
         attendee = graph.user("attendee").address
-        seen = s.require(read_until(graph, s, "organizer", f"/me/events/{event['id']}",
+        event_id = s.field(event, "id", what="the created meeting")
+        seen = s.require(read_until(graph, s, "organizer", f"/me/events/{event_id}",
                                     lambda e: _attendee_status(e, attendee) not in (None, "none"), params),
                          "the organizer's event")
         s.check("PROP-4.1", seen, attendee, action)
@@ -266,15 +291,17 @@ def step_organizer_event(graph: Graph, title: str, event: dict[str, Any], action
         return seen
 
 
-def step_refused_proposal(graph: Graph, title: str, event: dict[str, Any], copy_id: str, body: dict[str, Any],
-                          invariant_id: str) -> None:
+def step_refused_proposal(graph: Graph, title: str, event: dict[str, Any], invitation: dict[str, Any],
+                          body: dict[str, Any], invariant_id: str) -> None:
     """A proposal the respond pages say is answered 400; the organizer's event is unchanged."""
     with graph.step(title, source="api-reference/v1.0/api/event-tentativelyaccept.md#response") as s:
+        copy_id = s.field(invitation, "event", "id", what="the invitation's event")
         r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept", json=body)
         s.response(r, schema="error")
         s.check(invariant_id, r)
         s.check("PROP-6.3", r)
-        r = graph.persona("organizer").get(f"/me/events/{event['id']}", headers=prefer_timezone(PST))
+        event_id = s.field(event, "id", what="the created meeting")
+        r = graph.persona("organizer").get(f"/me/events/{event_id}", headers=prefer_timezone(PST))
         s.response(r, schema="event")
         s.check("PROP-6.4", s.require(r.body if r.ok else None, "the organizer's event"),
                 graph.user("attendee").address)
@@ -283,7 +310,8 @@ def step_refused_proposal(graph: Graph, title: str, event: dict[str, Any], copy_
 def step_cleanup(graph: Graph, event: dict[str, Any]) -> None:
     """The organizer deletes the meeting (a live tenant keeps only what a run needs)."""
     with graph.step("cleanup: the organizer deletes the meeting", source="api-reference/v1.0/api/event-delete.md") as s:
-        s.response(graph.persona("organizer").delete(f"/me/events/{event['id']}"))
+        event_id = s.field(event, "id", what="the created meeting")
+        s.response(graph.persona("organizer").delete(f"/me/events/{event_id}"))
 
 
 # --- the walkthrough ---------------------------------------------------------------------------------
@@ -303,7 +331,7 @@ def test_tentative_with_a_new_time_proposal(graph: Graph) -> None:
     proposed = proposal()
     reply_body = {"comment": REPLY.request["body"]["comment"], "sendResponse": True, "proposedNewTime": proposed}
     step_respond(graph, "2b: the attendee answers tentatively and proposes the next day, same time",
-                 request["event"], "tentativelyAccept", reply_body, source=f"{WALKTHROUGH}, step 2")
+                 request, "tentativelyAccept", reply_body, source=f"{WALKTHROUGH}, step 2")
     with graph.step("2c: the documented request body is not the API's own form", source=f"{WALKTHROUGH}, step 2") as s:
         s.doc_deviations(REPLY)
     step_reply(graph, "3: the organizer finds the reply: 'New Time Proposed', tentativelyAccepted, the proposal",
@@ -312,7 +340,8 @@ def test_tentative_with_a_new_time_proposal(graph: Graph) -> None:
                          "tentativelyAccept", {"attendee": proposed}, golden_shape=True)
     new_time = MOVED.request["body"]
     with graph.step("5: the organizer moves the meeting to the proposed time", source=f"{WALKTHROUGH}, step 5") as s:
-        r = graph.persona("organizer").patch(f"/me/events/{event['id']}", json=new_time, headers=prefer_timezone(PST))
+        event_id = s.field(event, "id", what="the created meeting")
+        r = graph.persona("organizer").patch(f"/me/events/{event_id}", json=new_time, headers=prefer_timezone(PST))
         s.response(r, schema="event")
         moved = s.require(r.body if r.ok else None, "the moved meeting")
         s.check("PROP-5.1", moved, new_time)
@@ -323,12 +352,12 @@ def test_tentative_with_a_new_time_proposal(graph: Graph) -> None:
     _, deadline, _ = anchors(graph)
     with graph.step("5b: the attendee gets the updated request and their copy moves",
                     source="api-reference/v1.0/api/event-update.md#notes-for-updating-specific-properties") as s:
-        update = find_message(graph, s, "attendee", event["subject"],
-                              update_for(request["event"], slot_instants(new_time)[0]), deadline_s=deadline)
+        copy_id = s.field(request, "event", "id", what="the invitation's event")
+        update = find_message(graph, s, "attendee", s.field(event, "subject", what="the created meeting"),
+                              update_for(copy_id, slot_instants(new_time)[0]), deadline_s=deadline)
         s.check("PROP-5.6", update, moved)
-        moved_copy = read_until(graph, s, "attendee", f"/me/events/{request['event']['id']}",
-                                lambda e: e.get("start") is not None and slot_instants(
-                                    {"start": e["start"], "end": e["end"]}) == slot_instants(new_time))
+        moved_copy = read_until(graph, s, "attendee", f"/me/events/{copy_id}",
+                                lambda e: _same_slot(e, slot_instants(new_time)))
         s.check("PROP-5.5", s.require(moved_copy, "the attendee's copy after the move"), moved)
     step_cleanup(graph, event)
 
@@ -341,8 +370,8 @@ def test_tentative_with_the_literal_documented_body(graph: Graph) -> None:
     request = step_invitation(graph, "2a: the attendee finds the invitation", event)
     with graph.step("2b: the attendee sends step 2's body exactly as documented (PascalCase, \"true\")",
                     source=f"{WALKTHROUGH}, step 2") as s:
-        r = graph.persona("attendee").post(f"/me/events/{request['event']['id']}/tentativelyAccept",
-                                           json=REPLY.request["body"])
+        copy_id = s.field(request, "event", "id", what="the invitation's event")
+        r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept", json=REPLY.request["body"])
         s.response(r)
         s.check("PROP-2.4", r)
         s.doc_deviations(REPLY)
@@ -359,7 +388,7 @@ def test_decline_with_a_new_time_proposal(graph: Graph) -> None:
                         meeting_body(graph, "attendee", "attendee2", variant="decline"), requested=True)
     request = step_invitation(graph, "2a: the attendee finds the invitation", event)
     proposed = proposal()
-    step_respond(graph, "2b: the attendee declines and proposes the next day", request["event"], "decline",
+    step_respond(graph, "2b: the attendee declines and proposes the next day", request, "decline",
                  {"comment": "I can't make it; the next day?", "sendResponse": True, "proposedNewTime": proposed},
                  source="api-reference/v1.0/api/event-decline.md")
     step_reply(graph, "3: the organizer finds the reply: 'New Time Proposed', declined, the proposal",
@@ -376,7 +405,7 @@ def test_tentative_without_a_proposal(graph: Graph) -> None:
     event = step_create(graph, "1: the organizer invites two attendees, allowing new time proposals",
                         meeting_body(graph, "attendee", "attendee2", variant="tentative"), requested=True)
     request = step_invitation(graph, "2a: the attendee finds the invitation", event)
-    step_respond(graph, "2b: the attendee answers tentatively and proposes nothing", request["event"],
+    step_respond(graph, "2b: the attendee answers tentatively and proposes nothing", request,
                  "tentativelyAccept", {"comment": "Probably.", "sendResponse": True},
                  source=f"{WALKTHROUGH}#no-attendee-proposes-alternative-time")
     step_reply(graph, "3: the reply is tentativelyAccepted with no proposedNewTime", event, "tentativelyAccept", None)
@@ -394,10 +423,9 @@ def test_accept(graph: Graph) -> None:
     event = step_create(graph, "1: the organizer invites the attendee without setting allowNewTimeProposals",
                         body, requested=None)
     request = step_invitation(graph, "2a: the attendee finds the invitation", event)
-    copy_id = request["event"]["id"]
-    step_refused_proposal(graph, "2b: a proposal with sendResponse false is refused with 400", event, copy_id,
+    step_refused_proposal(graph, "2b: a proposal with sendResponse false is refused with 400", event, request,
                           {"sendResponse": False, "proposedNewTime": proposal()}, "PROP-6.2")
-    step_respond(graph, "2c: the attendee accepts", request["event"], "accept",
+    step_respond(graph, "2c: the attendee accepts", request, "accept",
                  {"comment": "See you there.", "sendResponse": True}, source="api-reference/v1.0/api/event-accept.md")
     step_reply(graph, "3: the reply is accepted with no proposedNewTime", event, "accept", None)
     step_organizer_event(graph, "4: the organizer's event shows the acceptance", event, "accept", {})
@@ -411,13 +439,14 @@ def test_organizer_disallows_proposals(graph: Graph) -> None:
     event = step_create(graph, "1: the organizer invites the attendee and disallows new time proposals",
                         meeting_body(graph, variant="no proposals", allowNewTimeProposals=False), requested=False)
     request = step_invitation(graph, "2a: the attendee finds the invitation: proposals not allowed", event)
-    copy_id = request["event"]["id"]
-    step_refused_proposal(graph, "2b: a tentative answer with a proposal is refused with 400", event, copy_id,
+    step_refused_proposal(graph, "2b: a tentative answer with a proposal is refused with 400", event, request,
                           {"comment": "Next day?", "sendResponse": True, "proposedNewTime": proposal()}, "PROP-6.1")
     step_respond(graph, "2c: the attendee accepts without telling the organizer (sendResponse false)",
-                 request["event"], "accept", {"sendResponse": False}, source="api-reference/v1.0/api/event-accept.md")
+                 request, "accept", {"sendResponse": False}, source="api-reference/v1.0/api/event-accept.md")
     _, _, settle = anchors(graph)
     with graph.step("3: no reply reaches the organizer", source="api-reference/v1.0/api/event-accept.md#request-body") as s:
-        found = find_message(graph, s, "organizer", event["subject"], reply_for(event), deadline_s=settle)
-        s.check("PROP-3.9", [found] if found else [], graph.user("attendee").address, event["subject"])
+        subject = s.field(event, "subject", what="the created meeting")
+        found = find_message(graph, s, "organizer", subject,
+                             reply_for(s.field(event, "id", what="the created meeting")), deadline_s=settle)
+        s.check("PROP-3.9", [found] if found else [], graph.user("attendee").address, subject)
     step_cleanup(graph, event)

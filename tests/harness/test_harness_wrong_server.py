@@ -15,6 +15,8 @@ from harness_support import Html404ForGraph, IgnoresPreferTimezone, emulator_app
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ_SCENARIO = "suites/events/test_create_event.py::test_create_event_in_time_zone_with_transaction_id"
+# reads its default calendar (step 5.0) before it creates anything
+CALENDAR_SCENARIO = "suites/events/test_create_event.py::test_create_event_in_a_specific_calendar"
 
 
 def run_suite(app, tmp_path: Path):
@@ -46,11 +48,11 @@ def test_a_server_that_ignores_prefer_timezone(tmp_path: Path):
     assert verdicts[(TZ_SCENARIO, "EVT-TXN-1")]["verdict"] == "pass"   # the rest still ran
     failed_ids = {inv for (_, inv), v in verdicts.items() if v["verdict"] in ("fail", "error")}
     assert {i for i in failed_ids if not i.startswith(("EVT-TZ", "EVT-GOLD"))} == set()
-    assert "EVT-TZ-1 (MUST) fail in 4 scenarios: Prefer: outlook.timezone returns" in result.stdout
+    assert "EVT-TZ-1 (MUST) fail in 5 scenarios: Prefer: outlook.timezone returns" in result.stdout
     assert "    test_create_event_in_time_zone_with_transaction_id step 1: start/end not in" in result.stdout
     summary = (tmp_path / "out" / "summary.md").read_text(encoding="utf-8")
     evt_tz_1 = summary.index("### EVT-TZ-1 (MUST):")  # one section, the scenarios under it
-    assert "Failed in 4 scenario(s)" in summary[evt_tz_1:]
+    assert "Failed in 5 scenario(s)" in summary[evt_tz_1:]
     assert summary.index("#### in `test_create_event_in_time_zone_with_transaction_id`", evt_tz_1) > evt_tz_1
     assert "POST http://graph.target.invalid/v1.0/me/events -> 201" in summary
 
@@ -62,11 +64,12 @@ def test_a_server_that_answers_html_404s(tmp_path: Path):
     assert {s["status"] for s in results["scenarios"]} == {"failed"}
     for scenario in results["scenarios"]:
         node = scenario["nodeid"]
-        assert verdicts[(node, "EVT-CREATE-1")]["verdict"] == "fail"
+        first_read = "the default calendar" if node == CALENDAR_SCENARIO else "the created event"
+        assert verdicts[(node, "EVT-CREATE-1")]["verdict"] == ("blocked" if node == CALENDAR_SCENARIO else "fail")
         schema = verdicts[(node, "SCHEMA-1")]
         assert schema["verdict"] == "fail" and "not JSON: text/html" in schema["message"]
         assert scenario["steps"][0]["status"] == "blocked"
-        assert "could not get the created event" in scenario["steps"][0]["reason"]
+        assert f"could not get {first_read}" in scenario["steps"][0]["reason"]
         later = [v for (n, _), v in verdicts.items() if n == node and v["step"] is None
                  and v["verdict"] not in ("skipped", "unsupported")]
         assert later and {v["verdict"] for v in later} == {"blocked"}
