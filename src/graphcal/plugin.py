@@ -25,12 +25,11 @@ from graphcal.client import Clock, VirtualClock, use_clock
 from graphcal.errors import ConfigError, GraphcalError
 from graphcal.invariants.registry import load_catalog
 from graphcal.personas import Cast, load_persona_config
-from graphcal.results import (
-    Profile, RunResult, ScenarioResult, ScenarioStatus, StepStatus, check_profile, failure_reasons,
-    judge, load_profile, read_profile,
-)
+from graphcal.profiles import Profile, check_profile, load_profile, read_profile
+from graphcal.results import RunResult, ScenarioResult, ScenarioStatus, StepStatus
 from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
 from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
+from graphcal.verdicts import breaks_the_test, failure_reasons, judge
 
 SESSION_KEY = pytest.StashKey["GraphcalSession"]()
 FRESH_RECORD_MODES = ("all", "rewrite")  # these record from scratch: new anchors
@@ -68,6 +67,7 @@ class GraphcalSession:
         self.target: Target | None = None
         self.scrubber = Scrubber(CANONICAL_BASE)
         self._profiles: dict[str, Profile] = {}
+        self.notes: list[str] = []  # said once at the end of the run (e.g. a renamed feature key)
         self.written: list[Path] = []  # report files of this session
         self.run = RunResult(run_id=uuid.uuid4().hex[:12], started=Provenance.now(), finished="",
                              graphcal_version=__version__,
@@ -119,7 +119,11 @@ class GraphcalSession:
             profile = read_profile(file) if file is not None else load_profile(name, self.profile_dir)
             check_profile(profile, load_catalog())
             self._profiles[key] = profile
+            self.note(*profile.notes)
         return self._profiles[key]
+
+    def note(self, *notes: str) -> None:
+        self.notes.extend(n for n in notes if n not in self.notes)
 
     def cassette_path(self, item: pytest.Item, feature: str) -> Path:
         from pytest_recording.plugin import get_default_cassette_name
@@ -294,7 +298,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     reasons = failure_reasons(scenario)
     if reasons:
         # the first line is what pytest's short summary shows: make it name what failed
-        tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if v.breaks_the_test]
+        tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if breaks_the_test(v)]
         tags += [f"step {s.index} {s.status.value}" for s in scenario.steps
                  if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)]
         pytest.fail(f"{', '.join(tags) or 'scenario error'} on target {g.kind}:\n  " + "\n  ".join(reasons),
@@ -304,11 +308,15 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     state = _session(config)
-    if not state.run.scenarios and not state.run.received:
+    if not state.run.scenarios and not state.run.received and not state.notes:
         return
     from graphcal.report.console import summary_lines
 
     terminalreporter.section("graphcal")
+    for note in state.notes:
+        terminalreporter.write_line(f"note: {note}")
+    if not state.run.scenarios and not state.run.received:
+        return
     for line in summary_lines(state.run.to_json(), written=state.written):
         terminalreporter.write_line(line)
 
@@ -323,6 +331,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if worker_output is not None:  # a pytest-xdist worker: the controller writes the report
         worker_output["graphcal_scenarios"] = json.dumps([s.to_json() for s in state.run.scenarios])
         worker_output["graphcal_recorded_from"] = json.dumps(state.run.target.get("recorded_from", []))
+        worker_output["graphcal_notes"] = json.dumps(state.notes)
         return
     if state.report_dir is not None:
         from graphcal.report import write_reports
@@ -334,7 +343,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """pytest-xdist controller: collect the scenarios a worker ran."""
     output = getattr(node, "workeroutput", {})
-    run = _session(node.config).run
+    state = _session(node.config)
+    state.note(*json.loads(output.get("graphcal_notes") or "[]"))
+    run = state.run
     if output.get("graphcal_scenarios"):
         run.received.extend(json.loads(output["graphcal_scenarios"]))
     for source in json.loads(output.get("graphcal_recorded_from") or "[]"):  # replay: whose cassettes

@@ -269,3 +269,20 @@ def test_a_profile_file_from_the_mock_teams_own_folder(project: Project, tmp_pat
     replayed.assert_outcomes(passed=1)
     assert "  EVT-TZ-1 (MUST) fail [expected by profile] in 1 scenario: " in replayed.stdout
     project.run("suites").assert_outcomes(failed=1)  # without it, no profiles/graphcal-profile.toml here
+
+
+def test_a_renamed_feature_key_in_a_profile_is_noted_once_per_run(project: Project, tmp_path: Path):
+    # a stand-in rename onto a feature this catalog has, so the test holds whatever the real table says
+    project.write("conftest.py", '''
+        from graphcal import profiles
+        profiles.RENAMED_FEATURES["calendar-events"] = "events"
+        ''')
+    project.write("suites/events/test_second.py", SCENARIO.replace("def test_create(", "def test_create_again("))
+    profile = project.write("old.toml", 'unsupported_features = ["calendar-events"]\n')
+    note = (f"note: target profile {profile}: feature 'calendar-events' is now called 'events'; "
+            f"read as 'events' (rename it in the file)")
+    for extra in ((), ("-n", "2")):
+        result = project.run("suites", "--target", "emulator", "--profile", str(profile), *extra)
+        result.assert_outcomes(skipped=2)  # the profile does not claim "events": it was read as such
+        assert result.stdout.count(note) == 1, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
