@@ -286,3 +286,41 @@ def test_a_renamed_feature_key_in_a_profile_is_noted_once_per_run(project: Proje
         result.assert_outcomes(skipped=2)  # the profile does not claim "events": it was read as such
         assert result.stdout.count(note) == 1, result.stdout
         assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_pytest_recordings_fixtures_are_answered_for_scenarios_only(project: Project):
+    """Another test marked vcr keeps pytest-recording's defaults; a scenario's cassette is
+    <cassette dir>/<feature>/<test name>.yaml, and a conftest can still override the fixtures."""
+    project.write("other/test_plain.py", '''
+        import os
+        import pytest
+
+        @pytest.mark.vcr
+        def test_plain(vcr_cassette_dir, vcr_config):
+            assert vcr_cassette_dir == os.path.join(os.path.dirname(__file__), "cassettes", "test_plain")
+            assert vcr_config == {}
+        ''')
+    project.write("suites/events/test_where.py", '''
+        import pytest
+
+        @pytest.mark.scenario(feature="events", invariants=[])
+        def test_where(graph, graphcal_cassette, vcr_config, request):
+            root = request.config.rootpath
+            assert graphcal_cassette == root / "elsewhere" / "events" / "test_where.yaml"
+            assert vcr_config["match_on"][-2:] == ("graphcal_persona", "graphcal_json_body")
+            assert vcr_config["decode_compressed_response"] is True
+        ''')
+    project.run("other", "suites/events/test_where.py", "--target", "emulator", "--record-mode=rewrite",
+                "--cassette-dir", "elsewhere").assert_outcomes(passed=2)
+    assert (project.path / "elsewhere" / "events" / "test_where.provenance.json").exists()
+    project.write("suites/conftest.py", '''
+        import pytest
+
+        @pytest.fixture
+        def vcr_config(vcr_config):
+            return {**vcr_config, "decode_compressed_response": False}
+        ''')
+    overridden = project.run("suites/events/test_where.py", "--target", "emulator", "--record-mode=rewrite",
+                             "--cassette-dir", "elsewhere")
+    overridden.assert_outcomes(failed=1)
+    overridden.assert_line("*assert False is True*")
