@@ -304,14 +304,13 @@ def graphcal_profile(request: pytest.FixtureRequest, graphcal_scenario: Scenario
                      graphcal_target: Target, graphcal_provenance: Provenance | None) -> Profile:
     """The target profile that judges this scenario: ``--profile``, else on replay the recording
     target's, else the target's own."""
-    profiles, target = _session(request.config).profiles, graphcal_target
+    state, target = _session(request.config), graphcal_target
     problem: GraphcalError | None = None
     try:
-        if graphcal_provenance is not None and _session(request.config).cassette_mode == "replay" \
-                and not target.profile_file:
-            profile = profiles.get(graphcal_provenance.target.get("profile", ""))
+        if state.cassette_mode == "replay" and graphcal_provenance is not None and not target.profile_file:
+            profile = state.profiles.get(graphcal_provenance.target.get("profile", ""))
         else:
-            profile = profiles.get(target.profile, file=target.profile_file)
+            profile = state.profiles.get(target.profile, file=target.profile_file)
     except GraphcalError as exc:
         problem = exc
     if problem is not None:
