@@ -165,14 +165,13 @@ def register_matchers(vcr: Any) -> None:
         vcr.register_matcher(name, matcher)
 
 
-def vcr_options(scrubber_of: Callable[[], Scrubber], cassette_dir: Path) -> dict[str, Any]:
-    """kwargs for ``pytest.mark.vcr``: where the cassette lives and how it is filtered/matched.
+def vcr_options(scrubber_of: Callable[[], Scrubber]) -> dict[str, Any]:
+    """VCR options (pytest-recording's ``vcr_config``): how a cassette is filtered and matched.
 
-    ``scrubber_of`` is called per request because the session learns its target (and the
-    secrets to scrub) after collection, when the marks are made.
+    ``scrubber_of`` is called per request: the session's scrubber learns the target (and the
+    secrets to scrub) when the target opens.
     """
     return {
-        "cassette_library_dir": str(cassette_dir),
         "before_record_request": lambda r: scrubber_of().before_record_request(r),
         "before_record_response": lambda r: scrubber_of().before_record_response(r),
         "decode_compressed_response": True,

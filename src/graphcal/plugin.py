@@ -1,9 +1,26 @@
-"""The pytest plugin: ``--target``, ``--persona-config``, ``--profile``, ``--report-dir``, the ``graph``
-fixture, cassettes through pytest-recording, and results written at session end.
+"""The pytest plugin: ``--target``, ``--persona-config``, ``--profile``, ``--report-dir``, the
+``graph`` fixture, cassettes through pytest-recording, and results written at session end.
 
 A scenario test fails in pytest when a MUST invariant fails or errors (unless the target
 profile expects it) or when a step could not proceed; SHOULD failures, quirks and
 documentation deviations are reported, never failed.
+
+``graph`` is composed of fixtures with one job each; a conftest overrides any of them by name:
+
+- ``graphcal_scenario``: this scenario's result, registered in the run
+- ``graphcal_target``: the run's target, opened once per session
+- ``graphcal_cassette``: this scenario's cassette file (pytest-recording's dir and name)
+- ``graphcal_provenance``: the cassette's sidecar, read on replay and when ``once`` keeps a cassette
+- ``graphcal_profile``: the target profile that judges this scenario
+- ``graphcal_claimed``: skips the scenario when that profile does not claim its feature
+- ``graphcal_cast``, ``graphcal_anchors``: who plays which role; the values a replay sends again
+- ``graphcal_clock``: the clock polls wait by (virtual on replay)
+- ``graphcal_recording``: writes the cassette's sidecar after recording
+
+Recording is configured through pytest-recording's own fixtures: ``vcr_cassette_dir``
+(``<cassette dir>/<feature>/``) and ``vcr_config`` (scrubbing, matching), answered for
+scenarios only; its ``default_cassette_name`` (the test name) and ``record_mode`` are used as
+they are, and its ``rewrite`` deletes the cassette it is about to record.
 """
 
 from __future__ import annotations
@@ -13,7 +30,7 @@ import platform
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, NoReturn
 
 import pytest
 
@@ -25,12 +42,11 @@ from graphcal.client import Clock, VirtualClock, use_clock
 from graphcal.errors import ConfigError, GraphcalError
 from graphcal.invariants.registry import load_catalog
 from graphcal.personas import Cast, load_persona_config
-from graphcal.results import (
-    Profile, RunResult, ScenarioResult, ScenarioStatus, StepStatus, check_profile, failure_reasons,
-    judge, load_profile, read_profile,
-)
+from graphcal.profiles import Profile, check_profile, load_profile, read_profile
+from graphcal.results import RunResult, ScenarioResult, ScenarioStatus, StepStatus
 from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
 from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
+from graphcal.verdicts import breaks_the_test, failure_reasons, judge
 
 SESSION_KEY = pytest.StashKey["GraphcalSession"]()
 FRESH_RECORD_MODES = ("all", "rewrite")  # these record from scratch: new anchors
@@ -51,8 +67,37 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="where cassettes live (default: <rootdir>/cassettes)")
 
 
+class ProfileBook:
+    """The target profiles a session judges by: each read once and checked against the catalog;
+    their notes (a renamed feature key) kept to be said once at the end."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory  # profiles/<name>.toml
+        self._profiles: dict[str, Profile] = {}
+        self.notes: list[str] = []
+
+    def get(self, name: str, *, file: Path | None = None, required: bool = False) -> Profile:
+        """``file`` (a profile named by path, checked to exist), else ``profiles/<name>.toml``
+        (none: the target claims everything); ``required`` when the user named it (a persona
+        config's ``profile =``)."""
+        key = str(file) if file is not None else name
+        if key not in self._profiles:
+            path = file or self.directory / f"{name}.toml"
+            if required and not path.exists():
+                raise ConfigError(f"the persona config names profile {name!r}, but {path} does not "
+                                  f"exist; create it (see profiles/emulator.toml) or drop the line")
+            profile = read_profile(file) if file is not None else load_profile(name, self.directory)
+            check_profile(profile, load_catalog())
+            self._profiles[key] = profile
+            self.note(*profile.notes)
+        return self._profiles[key]
+
+    def note(self, *notes: str) -> None:
+        self.notes.extend(n for n in notes if n not in self.notes)
+
+
 class GraphcalSession:
-    """Per pytest session: the target, the cassette mode, and the run's results."""
+    """Per pytest session: the options, the target (and its scrubber), and the run's results."""
 
     def __init__(self, config: pytest.Config, spec: TargetSpec) -> None:
         self.config = config
@@ -60,14 +105,13 @@ class GraphcalSession:
         self.record_mode: str | None = config.getoption("--record-mode", default=None)
         root = Path(config.rootpath)
         self.cassette_dir = Path(config.getoption("--cassette-dir") or root / "cassettes").resolve()
-        self.profile_dir = root / "profiles"
+        self.profiles = ProfileBook(root / "profiles")
         profile_file = config.getoption("--profile")
         self.profile_file = Path(profile_file).resolve() if profile_file else None  # --profile
         report_dir = config.getoption("--report-dir")
         self.report_dir = Path(report_dir) if report_dir else None
         self.target: Target | None = None
         self.scrubber = Scrubber(CANONICAL_BASE)
-        self._profiles: dict[str, Profile] = {}
         self.written: list[Path] = []  # report files of this session
         self.run = RunResult(run_id=uuid.uuid4().hex[:12], started=Provenance.now(), finished="",
                              graphcal_version=__version__,
@@ -91,8 +135,8 @@ class GraphcalSession:
                 target.profile, target.profile_file = self.profile_file.stem, self.profile_file
             try:  # a profile mistake is told once, before any scenario runs
                 if target.profile:
-                    self.profile(target.profile, file=target.profile_file,
-                                 required=target.kind == "url" and target.profile != "url")
+                    self.profiles.get(target.profile, file=target.profile_file,
+                                      required=target.kind == "url" and target.profile != "url")
             except GraphcalError:
                 target.close()
                 raise
@@ -105,27 +149,6 @@ class GraphcalSession:
         if self.target is not None:
             self.target.close()
             self.target = None
-
-    def profile(self, name: str, *, file: Path | None = None, required: bool = False) -> Profile:
-        """``file`` (a profile named by path, checked to exist), else ``profiles/<name>.toml``
-        (none: the target claims everything), checked against the catalog; ``required`` when
-        the user named it (a persona config's ``profile =``)."""
-        key = str(file) if file is not None else name
-        if key not in self._profiles:
-            path = file or self.profile_dir / f"{name}.toml"
-            if required and not path.exists():
-                raise ConfigError(f"the persona config names profile {name!r}, but {path} does not "
-                                  f"exist; create it (see profiles/emulator.toml) or drop the line")
-            profile = read_profile(file) if file is not None else load_profile(name, self.profile_dir)
-            check_profile(profile, load_catalog())
-            self._profiles[key] = profile
-        return self._profiles[key]
-
-    def cassette_path(self, item: pytest.Item, feature: str) -> Path:
-        from pytest_recording.plugin import get_default_cassette_name
-
-        name = get_default_cassette_name(getattr(item, "cls", None), item.name)
-        return self.cassette_dir / (feature or "misc") / f"{name}.yaml"
 
 
 def _session(config: pytest.Config) -> GraphcalSession:
@@ -145,23 +168,27 @@ def pytest_configure(config: pytest.Config) -> None:
     except GraphcalError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[SESSION_KEY] = GraphcalSession(config, spec)
+    # registered now, after every entry-point plugin: these fixtures win over pytest-recording's
+    # whatever order the plugins loaded in (a conftest still wins over both)
+    config.pluginmanager.register(RecordingFixtures(), "graphcal-recording-fixtures")
 
 
-def _is_scenario(item: pytest.Item) -> bool:
-    return item.get_closest_marker("scenario") is not None
+def _feature(item: pytest.Item) -> str | None:
+    """A scenario's feature ("" when its marker names none); None for any other test."""
+    marker = item.get_closest_marker("scenario")
+    return None if marker is None else marker.kwargs.get("feature", "")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # pytest-recording uses a cassette only for tests marked `vcr` (what it records and where
+    # comes from the fixtures in RecordingFixtures), and blocks the network for `block_network`
     session = _session(config)
     if session.cassette_mode == "off":
         return
     for item in items:
-        marker = item.get_closest_marker("scenario")
-        if marker is None:
+        if _feature(item) is None:
             continue
-        feature = marker.kwargs.get("feature", "")
-        item.add_marker(pytest.mark.vcr(**vcr_options(lambda: session.scrubber,
-                                                      session.cassette_dir / (feature or "misc"))))
+        item.add_marker(pytest.mark.vcr)
         if session.cassette_mode == "replay":
             item.add_marker(pytest.mark.block_network)
 
@@ -170,10 +197,31 @@ def pytest_recording_configure(config: pytest.Config, vcr: Any) -> None:
     register_matchers(vcr)
 
 
+class RecordingFixtures:
+    """pytest-recording's fixtures, answered for scenarios; any other test gets pytest-recording's
+    own answer (the same-named fixture one level down)."""
+
+    @pytest.fixture
+    def vcr_cassette_dir(self, request: pytest.FixtureRequest, vcr_cassette_dir: str) -> str:
+        """A scenario's cassettes live in ``<cassette dir>/<feature>/``."""
+        feature = _feature(request.node)
+        if feature is None:
+            return vcr_cassette_dir
+        return str(_session(request.config).cassette_dir / (feature or "misc"))
+
+    @pytest.fixture
+    def vcr_config(self, request: pytest.FixtureRequest, vcr_config: dict[str, Any]) -> dict[str, Any]:
+        """How a scenario's traffic is scrubbed and matched (``graphcal.cassettes``)."""
+        if _feature(request.node) is None:
+            return vcr_config
+        state = _session(request.config)
+        return {**vcr_config, **vcr_options(lambda: state.scrubber)}
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtestloop(session: pytest.Session) -> Any:
     state = _session(session.config)
-    if not session.config.option.collectonly and any(_is_scenario(i) for i in session.items):
+    if not session.config.option.collectonly and any(_feature(i) is not None for i in session.items):
         try:
             state.open()
         except GraphcalError as exc:
@@ -187,82 +235,158 @@ def pytest_runtestloop(session: pytest.Session) -> Any:
         state.close()
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    # pytest-recording's own "rewrite" deletes a cassette beside the test module; ours live
-    # under cassettes/<feature>/, so delete the right one before the vcr fixture loads it.
-    state = _session(item.config)
-    marker = item.get_closest_marker("scenario")
-    if marker is not None and state.cassette_mode == "record" and state.record_mode == "rewrite":
-        path = state.cassette_path(item, marker.kwargs.get("feature", ""))
-        path.unlink(missing_ok=True)
+# --- the graph fixture and its parts -----------------------------------------------------------
+
+def _cannot_start(scenario: ScenarioResult, problem: GraphcalError) -> NoReturn:
+    """The scenario errors before its first step: recorded, and one line in pytest."""
+    scenario.status, scenario.error = ScenarioStatus.ERROR, str(problem)
+    judge(scenario, load_catalog(), Profile(""))
+    pytest.fail(str(problem), pytrace=False)
 
 
 @pytest.fixture
-def graph(request: pytest.FixtureRequest) -> Iterator[Graph]:
-    """The run's target as this scenario sees it: personas, steps, anchors."""
-    state = _session(request.config)
+def graphcal_scenario(request: pytest.FixtureRequest) -> ScenarioResult:
+    """This scenario's result (feature and invariants from its marker), registered in the run."""
     item = request.node
     marker = item.get_closest_marker("scenario")
-    feature = marker.kwargs.get("feature", "") if marker else ""
     declared = list(marker.kwargs.get("invariants", ())) if marker else []
-    scenario = ScenarioResult(item.nodeid, item.name, feature, declared)
-    state.run.scenarios.append(scenario)
-    catalog = load_catalog()
+    scenario = ScenarioResult(item.nodeid, item.name, _feature(item) or "", declared)
+    _session(request.config).run.scenarios.append(scenario)
+    return scenario
+
+
+@pytest.fixture
+def graphcal_target(request: pytest.FixtureRequest) -> Target:
+    """The run's target, opened once per session (normally before the first test)."""
     try:
-        target = state.open()
+        return _session(request.config).open()
     except GraphcalError as exc:
         pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
-    cassette = state.cassette_path(item, feature)
-    mode = state.cassette_mode
+
+
+@pytest.fixture
+def graphcal_cassette(vcr_cassette_dir: str, default_cassette_name: str) -> Path:
+    """This scenario's cassette file, where pytest-recording reads and writes it."""
+    return Path(vcr_cassette_dir) / f"{default_cassette_name}.yaml"
+
+
+@pytest.fixture
+def graphcal_provenance(request: pytest.FixtureRequest, graphcal_scenario: ScenarioResult,
+                        graphcal_cassette: Path) -> Provenance | None:
+    """The cassette's sidecar, read on replay and when ``once`` keeps a cassette (and its
+    anchors); None when there is none to read. The cassette is named in the scenario's result."""
+    state = _session(request.config)
+    mode, cassette, nodeid = state.cassette_mode, graphcal_cassette, request.node.nodeid
+    keeps = mode == "record" and state.record_mode not in FRESH_RECORD_MODES and cassette.exists()
+    provenance: Provenance | None = None
     problem: GraphcalError | None = None
     try:
-        if mode == "replay":
-            provenance = Provenance.read(cassette, item.nodeid)
-            cast = Cast.from_json(provenance.cast)
-            anchors = Anchors(provenance.anchors, replay=True, nodeid=item.nodeid)
-            profile = (state.profile(target.profile, file=target.profile_file) if target.profile_file
-                       else state.profile(provenance.target.get("profile", "")))
-            sources = state.run.target.setdefault("recorded_from", [])
-            source = str(provenance.target.get("name") or provenance.target.get("kind") or "unknown")
-            if source not in sources:
-                sources.append(source)
-        else:
-            assert target.cast is not None
-            cast = target.cast
-            kept = None
-            if mode == "record" and state.record_mode not in FRESH_RECORD_MODES and cassette.exists():
-                kept = Provenance.read(cassette, item.nodeid).anchors
-            anchors = Anchors(kept, replay=False, nodeid=item.nodeid)
-            profile = state.profile(target.profile, file=target.profile_file)
+        if mode == "replay" or keeps:
+            provenance = Provenance.read(cassette, nodeid)
     except GraphcalError as exc:
         problem = exc
     if problem is not None:  # outside the except: pytest shows one line, no exception chain
-        scenario.status, scenario.error = ScenarioStatus.ERROR, str(problem)
-        judge(scenario, catalog, Profile(""))
-        pytest.fail(str(problem), pytrace=False)
+        _cannot_start(graphcal_scenario, problem)
+    if mode == "replay" and provenance is not None:  # the run says whose recordings it replayed
+        sources = state.run.target.setdefault("recorded_from", [])
+        source = str(provenance.target.get("name") or provenance.target.get("kind") or "unknown")
+        if source not in sources:
+            sources.append(source)
     if mode != "off":
-        scenario.cassette = str(cassette.relative_to(state.cassette_dir.parent)
-                                if cassette.is_relative_to(state.cassette_dir.parent) else cassette)
-    scenario.profile = profile.name
-    if feature and feature in profile.unsupported_features:
-        reason = f"target profile {profile.name!r} does not claim feature {feature!r}"
-        judge(scenario, catalog, profile, skipped_reason=reason)
+        root = state.cassette_dir.parent
+        graphcal_scenario.cassette = str(cassette.relative_to(root) if cassette.is_relative_to(root)
+                                         else cassette)
+    return provenance
+
+
+@pytest.fixture
+def graphcal_profile(request: pytest.FixtureRequest, graphcal_scenario: ScenarioResult,
+                     graphcal_target: Target, graphcal_provenance: Provenance | None) -> Profile:
+    """The target profile that judges this scenario: ``--profile``, else on replay the recording
+    target's, else the target's own."""
+    state, target = _session(request.config), graphcal_target
+    problem: GraphcalError | None = None
+    try:
+        if state.cassette_mode == "replay" and graphcal_provenance is not None and not target.profile_file:
+            profile = state.profiles.get(graphcal_provenance.target.get("profile", ""))
+        else:
+            profile = state.profiles.get(target.profile, file=target.profile_file)
+    except GraphcalError as exc:
+        problem = exc
+    if problem is not None:
+        _cannot_start(graphcal_scenario, problem)
+    graphcal_scenario.profile = profile.name
+    return profile
+
+
+@pytest.fixture
+def graphcal_claimed(graphcal_scenario: ScenarioResult, graphcal_profile: Profile) -> None:
+    """Skips this scenario when its profile does not claim its feature."""
+    feature = graphcal_scenario.feature
+    if feature and feature in graphcal_profile.unsupported_features:
+        reason = f"target profile {graphcal_profile.name!r} does not claim feature {feature!r}"
+        judge(graphcal_scenario, load_catalog(), graphcal_profile, skipped_reason=reason)
         pytest.skip(reason)
-    g = Graph(target, scenario, cast, anchors, state.scrubber, profile)
-    vcr_cassette = request.getfixturevalue("vcr") if mode != "off" else None
+
+
+@pytest.fixture
+def graphcal_cast(request: pytest.FixtureRequest, graphcal_target: Target,
+                  graphcal_provenance: Provenance | None) -> Cast:
+    """Who plays which role: on replay the recorded cast, else the target's."""
+    if _session(request.config).cassette_mode == "replay":
+        assert graphcal_provenance is not None
+        return Cast.from_json(graphcal_provenance.cast)
+    assert graphcal_target.cast is not None
+    return graphcal_target.cast
+
+
+@pytest.fixture
+def graphcal_anchors(request: pytest.FixtureRequest, graphcal_provenance: Provenance | None) -> Anchors:
+    """The values a replay must send again (run ids, times): the recorded ones on replay, the
+    kept ones when ``once`` keeps a cassette, else made fresh as the scenario asks."""
+    replay = _session(request.config).cassette_mode == "replay"
+    recorded = graphcal_provenance.anchors if graphcal_provenance is not None else None
+    return Anchors(recorded, replay=replay, nodeid=request.node.nodeid)
+
+
+@pytest.fixture
+def graphcal_clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
+    """The clock ``eventually()`` waits by: wall time, or on replay a virtual clock (waiting
+    costs nothing; "no more recorded answers" ends a poll as it ended while recording)."""
     from vcr.errors import CannotOverwriteExistingCassetteException
 
-    clock = VirtualClock(exhausted=(CannotOverwriteExistingCassetteException,)) if mode == "replay" else Clock()
+    replay = _session(request.config).cassette_mode == "replay"
+    clock = VirtualClock(exhausted=(CannotOverwriteExistingCassetteException,)) if replay else Clock()
     with use_clock(clock):
-        yield g
+        yield clock
+
+
+@pytest.fixture
+def graphcal_recording(request: pytest.FixtureRequest, vcr: Any, graphcal_claimed: None,
+                       graphcal_target: Target, graphcal_cassette: Path, graphcal_cast: Cast,
+                       graphcal_anchors: Anchors) -> Iterator[None]:
+    """After a recorded scenario, writes its cassette's sidecar (target, date, cast, anchors).
+    It needs ``graphcal_claimed``: a scenario its profile skips records nothing."""
+    yield
+    state = _session(request.config)
+    cassette = graphcal_cassette
+    if state.cassette_mode == "record" and (getattr(vcr, "dirty", False) or not cassette.exists()):
+        Provenance(target=graphcal_target.describe(), recorded_at=Provenance.now(),
+                   graphcal_version=__version__, scenario=request.node.nodeid,
+                   record_mode=state.record_mode or "", cast=graphcal_cast.to_json(),
+                   anchors=dict(graphcal_anchors.values)).write(cassette)
+
+
+@pytest.fixture
+def graph(request: pytest.FixtureRequest, graphcal_scenario: ScenarioResult, graphcal_target: Target,
+          graphcal_profile: Profile, graphcal_claimed: None, graphcal_cast: Cast,
+          graphcal_anchors: Anchors, graphcal_clock: Clock, graphcal_recording: None) -> Iterator[Graph]:
+    """The run's target as this scenario sees it: personas, steps, anchors."""
+    g = Graph(graphcal_target, graphcal_scenario, graphcal_cast, graphcal_anchors,
+              _session(request.config).scrubber, graphcal_profile)
+    yield g
     g.close()
-    scenario.anchors = dict(anchors.values)
-    if mode == "record" and (getattr(vcr_cassette, "dirty", False) or not cassette.exists()):
-        Provenance(target=target.describe(), recorded_at=Provenance.now(),
-                   graphcal_version=__version__, scenario=item.nodeid,
-                   record_mode=state.record_mode or "", cast=cast.to_json(),
-                   anchors=scenario.anchors).write(cassette)
+    graphcal_scenario.anchors = dict(graphcal_anchors.values)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -294,7 +418,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     reasons = failure_reasons(scenario)
     if reasons:
         # the first line is what pytest's short summary shows: make it name what failed
-        tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if v.breaks_the_test]
+        tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if breaks_the_test(v)]
         tags += [f"step {s.index} {s.status.value}" for s in scenario.steps
                  if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)]
         pytest.fail(f"{', '.join(tags) or 'scenario error'} on target {g.kind}:\n  " + "\n  ".join(reasons),
@@ -304,11 +428,15 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     state = _session(config)
-    if not state.run.scenarios and not state.run.received:
+    if not state.run.scenarios and not state.run.received and not state.profiles.notes:
         return
     from graphcal.report.console import summary_lines
 
     terminalreporter.section("graphcal")
+    for note in state.profiles.notes:
+        terminalreporter.write_line(f"note: {note}")
+    if not state.run.scenarios and not state.run.received:
+        return
     for line in summary_lines(state.run.to_json(), written=state.written):
         terminalreporter.write_line(line)
 
@@ -323,6 +451,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if worker_output is not None:  # a pytest-xdist worker: the controller writes the report
         worker_output["graphcal_scenarios"] = json.dumps([s.to_json() for s in state.run.scenarios])
         worker_output["graphcal_recorded_from"] = json.dumps(state.run.target.get("recorded_from", []))
+        worker_output["graphcal_notes"] = json.dumps(state.profiles.notes)
         return
     if state.report_dir is not None:
         from graphcal.report import write_reports
@@ -334,7 +463,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """pytest-xdist controller: collect the scenarios a worker ran."""
     output = getattr(node, "workeroutput", {})
-    run = _session(node.config).run
+    state = _session(node.config)
+    state.profiles.note(*json.loads(output.get("graphcal_notes") or "[]"))
+    run = state.run
     if output.get("graphcal_scenarios"):
         run.received.extend(json.loads(output["graphcal_scenarios"]))
     for source in json.loads(output.get("graphcal_recorded_from") or "[]"):  # replay: whose cassettes

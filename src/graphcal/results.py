@@ -1,25 +1,17 @@
-"""The results model and the verdict logic.
+"""The results model: a run holds scenarios; a scenario holds steps (each with the HTTP
+exchanges it made and the checks it ran) and one verdict per invariant. Each class has its
+``to_json``, the canonical ``results.json`` form (``report/results.schema.json``).
 
-A run holds scenarios; a scenario holds steps (each with the HTTP exchanges it made and the
-checks it ran) and one verdict per invariant. An invariant checked more than once takes its
-worst verdict. A target profile (``profiles/<name>.toml``) says which features the target does
-not claim (their invariants are ``unsupported``) and which failures are expected.
-
-QUIRK invariants describe a known service deviation: their check passes while the quirk is
-present. A passing QUIRK check is verdict ``quirk`` (still present); a failing one is ``pass``
-with ``quirk: "fixed"`` (the target behaves as documented).
+How verdicts are decided is ``graphcal.verdicts``; what a target claims is ``graphcal.profiles``.
+``Verdict`` is the model's vocabulary (like ``StepStatus``), so it lives here: the verdict logic
+builds on the model, and the model never imports the logic.
 """
 
 from __future__ import annotations
 
 import enum
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Iterable, Mapping
-
-from graphcal.errors import ConfigError
-from graphcal.invariants.registry import Invariant, Outcome, Severity
+from typing import Any
 
 RESULTS_FORMAT = "graphcal-results/1"
 
@@ -33,86 +25,6 @@ class Verdict(str, enum.Enum):
     SKIPPED = "skipped"
     ERROR = "error"
 
-
-# Worst wins. A definite fail outranks a harness error: an error in a later check must not
-# hide a failure the target already showed.
-_RANK = {Verdict.PASS: 0, Verdict.SKIPPED: 1, Verdict.UNSUPPORTED: 2, Verdict.QUIRK: 3,
-         Verdict.BLOCKED: 4, Verdict.ERROR: 5, Verdict.FAIL: 6}
-
-
-def worst(verdicts: Iterable[Verdict]) -> Verdict | None:
-    ranked = sorted(verdicts, key=_RANK.__getitem__)
-    return ranked[-1] if ranked else None
-
-
-def verdict_of(severity: Severity, outcome: Outcome) -> tuple[Verdict, str | None]:
-    """(verdict, quirk state) for one check outcome."""
-    if severity is Severity.QUIRK:
-        return (Verdict.QUIRK, "present") if outcome.passed else (Verdict.PASS, "fixed")
-    return (Verdict.PASS, None) if outcome.passed else (Verdict.FAIL, None)
-
-
-# --- profiles -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Profile:
-    name: str
-    description: str = ""
-    unsupported_features: frozenset[str] = frozenset()
-    unsupported_invariants: frozenset[str] = frozenset()
-    expected_failures: dict[str, str] = field(default_factory=dict)  # invariant id -> why
-    path: str | None = None
-
-    def claims(self, inv: Invariant) -> bool:
-        return inv.feature not in self.unsupported_features and inv.id not in self.unsupported_invariants
-
-    def to_json(self) -> dict[str, Any]:
-        return {"name": self.name, "path": self.path,
-                "unsupported_features": sorted(self.unsupported_features),
-                "unsupported_invariants": sorted(self.unsupported_invariants),
-                "expected_failures": dict(sorted(self.expected_failures.items()))}
-
-
-def load_profile(name: str, directory: Path) -> Profile:
-    """``<directory>/<name>.toml``; a target without a profile file claims everything."""
-    if not name:
-        return Profile("")
-    path = directory / f"{name}.toml"
-    if not path.exists():
-        return Profile(name)
-    return read_profile(path)
-
-
-def read_profile(path: Path) -> Profile:
-    """A profile file (it exists), named by its stem: ``ci/mymock.toml`` is profile ``mymock``."""
-    name = path.stem
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"target profile {path} is not valid TOML: {exc}") from None
-    expected = data.get("expected_failures", {})
-    if not isinstance(expected, dict):
-        raise ConfigError(f"{path}: [expected_failures] maps invariant ids to a reason")
-    return Profile(name, data.get("description", ""),
-                   frozenset(data.get("unsupported_features", [])),
-                   frozenset(data.get("unsupported_invariants", [])),
-                   {str(k): str(v) for k, v in expected.items()}, str(path))
-
-
-def check_profile(profile: Profile, catalog: Mapping[str, Invariant]) -> None:
-    """A profile that names an invariant or feature the catalog lacks is a typo: say so."""
-    features = {inv.feature for inv in catalog.values()}
-    unknown = sorted((profile.unsupported_invariants | set(profile.expected_failures)) - set(catalog))
-    if unknown:
-        raise ConfigError(f"target profile {profile.path or profile.name} names unknown invariant(s) "
-                          f"{', '.join(unknown)}; `graphcal invariants` lists the ids")
-    if profile.unsupported_features - features:
-        raise ConfigError(f"target profile {profile.path or profile.name} names unknown feature(s) "
-                          f"{', '.join(sorted(profile.unsupported_features - features))}; "
-                          f"the features are: {', '.join(sorted(features))}")
-
-
-# --- the model ------------------------------------------------------------------------------
 
 @dataclass
 class Exchange:
@@ -207,11 +119,6 @@ class InvariantVerdict:
     expected_failure: str | None = None  # the profile's reason, when it expects this failure
     quirk: str | None = None
 
-    @property
-    def breaks_the_test(self) -> bool:
-        return (self.severity == Severity.MUST.value and self.verdict in (Verdict.FAIL, Verdict.ERROR)
-                and self.expected_failure is None)
-
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "severity": self.severity,
                 "feature": self.feature, "source": self.source, "verdict": self.verdict.value,
@@ -288,70 +195,3 @@ class RunResult:
                 "target": self.target, "record_mode": self.record_mode,
                 "environment": self.environment, "totals": totals,
                 "catalog": self.catalog, "scenarios": scenarios}
-
-
-# --- judging --------------------------------------------------------------------------------
-
-def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Profile,
-          *, skipped_reason: str | None = None) -> None:
-    """Fill ``scenario.invariants`` (one verdict per declared or checked invariant) and status."""
-    by_id: dict[str, list[tuple[StepResult | None, CheckResult]]] = {}
-    for step in scenario.steps:
-        for check in step.checks:
-            by_id.setdefault(check.invariant, []).append((step, check))
-    ids = list(dict.fromkeys([*scenario.declared, *by_id]))
-    stopped_at = next((s for s in scenario.steps
-                       if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)), None)
-    scenario.invariants = {}
-    for inv_id in ids:
-        inv = catalog.get(inv_id)
-        meta = dict(title=inv.title if inv else "(not in the catalog)",
-                    severity=(inv.severity.value if inv else Severity.MUST.value),
-                    feature=inv.feature if inv else scenario.feature,
-                    source=inv.source if inv else "")
-        checks = by_id.get(inv_id, [])
-        if inv is None:
-            verdict, message, step_index, quirk = (
-                Verdict.ERROR, f"unknown invariant id {inv_id}; `graphcal invariants` lists them",
-                None, None)
-        elif not profile.claims(inv):
-            verdict, message, step_index, quirk = (
-                Verdict.UNSUPPORTED, f"target profile {profile.name!r} does not claim this",
-                None, None)
-        elif checks:
-            decisive_step, decisive = max(checks, key=lambda sc: _RANK[sc[1].verdict])
-            verdict, message, quirk = decisive.verdict, decisive.message, decisive.quirk
-            step_index = decisive_step.index if decisive_step else None
-        elif skipped_reason is not None:
-            verdict, message, step_index, quirk = Verdict.SKIPPED, skipped_reason, None, None
-        elif stopped_at is not None or scenario.status is ScenarioStatus.ERROR:
-            where = (f"step {stopped_at.index} ({stopped_at.title})" if stopped_at
-                     else "an error before its steps")
-            verdict, message, step_index, quirk = (
-                Verdict.BLOCKED, f"not checked: the scenario stopped at {where}", None, None)
-        else:
-            verdict, message, step_index, quirk = (
-                Verdict.SKIPPED, "declared by the scenario but not checked on this run", None, None)
-        expected = profile.expected_failures.get(inv_id) if verdict in (Verdict.FAIL, Verdict.ERROR) else None
-        scenario.invariants[inv_id] = InvariantVerdict(inv_id, verdict=verdict, message=message,
-                                                       step=step_index, expected_failure=expected,
-                                                       quirk=quirk, **meta)
-    if skipped_reason is not None:
-        scenario.status = ScenarioStatus.SKIPPED
-        scenario.error = scenario.error or skipped_reason
-    elif scenario.status is not ScenarioStatus.ERROR:
-        scenario.status = ScenarioStatus.FAILED if failure_reasons(scenario) else ScenarioStatus.PASSED
-
-
-def failure_reasons(scenario: ScenarioResult) -> list[str]:
-    """Why pytest should fail this scenario: MUST fails/errors not expected by the profile, and
-    a step that could not proceed (unless the profile expects a failure that explains it)."""
-    reasons = [f"{v.id} {v.verdict.value}: {v.message}" + (f" (step {v.step})" if v.step else "")
-               for v in scenario.invariants.values() if v.breaks_the_test]
-    expected_any = any(v.expected_failure for v in scenario.invariants.values())
-    for step in scenario.steps:
-        if step.status is StepStatus.ERROR or (step.status is StepStatus.BLOCKED and not expected_any):
-            reasons.append(f"step {step.index} ({step.title}) {step.status.value}: {step.reason}")
-    if scenario.error and scenario.status is ScenarioStatus.ERROR:
-        reasons.append(scenario.error)
-    return reasons

@@ -34,11 +34,12 @@ from graphcal.client import GraphClient, GraphResponse
 from graphcal.errors import GraphcalError
 from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
 from graphcal.personas import Cast, User
+from graphcal.profiles import Profile
 from graphcal.results import (
-    CheckResult, DocDeviation, Exchange, Profile, ScenarioResult, StepResult, StepStatus, Verdict,
-    verdict_of,
+    CheckResult, DocDeviation, Exchange, ScenarioResult, StepResult, StepStatus, Verdict,
 )
 from graphcal.targets import Target
+from graphcal.verdicts import verdict_of
 
 T = TypeVar("T")
 _PACKAGE_DIR = str(Path(__file__).parent)

@@ -269,3 +269,58 @@ def test_a_profile_file_from_the_mock_teams_own_folder(project: Project, tmp_pat
     replayed.assert_outcomes(passed=1)
     assert "  EVT-TZ-1 (MUST) fail [expected by profile] in 1 scenario: " in replayed.stdout
     project.run("suites").assert_outcomes(failed=1)  # without it, no profiles/graphcal-profile.toml here
+
+
+def test_a_renamed_feature_key_in_a_profile_is_noted_once_per_run(project: Project, tmp_path: Path):
+    # a stand-in rename onto a feature this catalog has, so the test holds whatever the real table says
+    project.write("conftest.py", '''
+        from graphcal import profiles
+        profiles.RENAMED_FEATURES["calendar-events"] = "events"
+        ''')
+    project.write("suites/events/test_second.py", SCENARIO.replace("def test_create(", "def test_create_again("))
+    profile = project.write("old.toml", 'unsupported_features = ["calendar-events"]\n')
+    note = (f"note: target profile {profile}: feature 'calendar-events' is now called 'events'; "
+            f"read as 'events' (rename it in the file)")
+    for extra in ((), ("-n", "2")):
+        result = project.run("suites", "--target", "emulator", "--profile", str(profile), *extra)
+        result.assert_outcomes(skipped=2)  # the profile does not claim "events": it was read as such
+        assert result.stdout.count(note) == 1, result.stdout
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_pytest_recordings_fixtures_are_answered_for_scenarios_only(project: Project):
+    """Another test marked vcr keeps pytest-recording's defaults; a scenario's cassette is
+    <cassette dir>/<feature>/<test name>.yaml, and a conftest can still override the fixtures."""
+    project.write("other/test_plain.py", '''
+        import os
+        import pytest
+
+        @pytest.mark.vcr
+        def test_plain(vcr_cassette_dir, vcr_config):
+            assert vcr_cassette_dir == os.path.join(os.path.dirname(__file__), "cassettes", "test_plain")
+            assert vcr_config == {}
+        ''')
+    project.write("suites/events/test_where.py", '''
+        import pytest
+
+        @pytest.mark.scenario(feature="events", invariants=[])
+        def test_where(graph, graphcal_cassette, vcr_config, request):
+            root = request.config.rootpath
+            assert graphcal_cassette == root / "elsewhere" / "events" / "test_where.yaml"
+            assert vcr_config["match_on"][-2:] == ("graphcal_persona", "graphcal_json_body")
+            assert vcr_config["decode_compressed_response"] is True
+        ''')
+    project.run("other", "suites/events/test_where.py", "--target", "emulator", "--record-mode=rewrite",
+                "--cassette-dir", "elsewhere").assert_outcomes(passed=2)
+    assert (project.path / "elsewhere" / "events" / "test_where.provenance.json").exists()
+    project.write("suites/conftest.py", '''
+        import pytest
+
+        @pytest.fixture
+        def vcr_config(vcr_config):
+            return {**vcr_config, "decode_compressed_response": False}
+        ''')
+    overridden = project.run("suites/events/test_where.py", "--target", "emulator", "--record-mode=rewrite",
+                             "--cassette-dir", "elsewhere")
+    overridden.assert_outcomes(failed=1)
+    overridden.assert_line("*assert False is True*")

@@ -19,10 +19,11 @@ from graphcal.report.html import to_html
 from graphcal.report.junit import to_junit
 from graphcal.report.markdown import to_markdown
 from graphcal.report.rundiff import diff_runs, render, shape
+from graphcal.profiles import Profile
 from graphcal.results import (
-    CheckResult, DocDeviation, Exchange, Profile, RunResult, ScenarioResult, StepResult,
-    StepStatus, Verdict, judge,
+    CheckResult, DocDeviation, Exchange, RunResult, ScenarioResult, StepResult, StepStatus, Verdict,
 )
+from graphcal.verdicts import judge
 
 CATALOG = {
     "T-MUST": Invariant("T-MUST", "status is 201", "api/user-post-events.md", "events", MUST),

@@ -7,7 +7,8 @@ import pytest
 
 from graphcal.cassettes import Scrubber
 from graphcal.personas import Cast, User
-from graphcal.results import Profile, ScenarioResult, StepStatus, Verdict
+from graphcal.profiles import Profile
+from graphcal.results import ScenarioResult, StepStatus, Verdict
 from graphcal.scenario import AnchorError, Anchors, Blocked, Graph, ScenarioStopped
 from graphcal.targets import Target, TargetSpec
 
@@ -120,7 +121,8 @@ def test_a_failing_checks_evidence_names_the_exchange_it_judged_in_results_and_h
 
     from graphcal.invariants.registry import load_catalog
     from graphcal.report.html import to_html
-    from graphcal.results import RunResult, judge
+    from graphcal.results import RunResult
+    from graphcal.verdicts import judge
 
     utc = {"start": {"dateTime": "2026-12-01T18:00:00.0000000", "timeZone": "UTC"},
            "end": {"dateTime": "2026-12-01T19:00:00.0000000", "timeZone": "UTC"}}

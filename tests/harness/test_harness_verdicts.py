@@ -8,10 +8,11 @@ import pytest
 
 from graphcal.errors import ConfigError
 from graphcal.invariants.registry import MUST, QUIRK, SHOULD, Invariant, Outcome
+from graphcal.profiles import Profile, load_profile
 from graphcal.results import (
-    CheckResult, Profile, ScenarioResult, ScenarioStatus, StepResult, StepStatus, Verdict,
-    failure_reasons, judge, load_profile, verdict_of, worst,
+    CheckResult, ScenarioResult, ScenarioStatus, StepResult, StepStatus, Verdict,
 )
+from graphcal.verdicts import failure_reasons, judge, verdict_of, worst
 
 CATALOG = {
     "T-MUST": Invariant("T-MUST", "a must", "doc.md", "events", MUST),

@@ -15,7 +15,8 @@ from typing import Any
 
 from graphcal.report.console import ORDER
 from graphcal.report.evidence import deciding_check, evidence_text, exchange_line, exchange_of, render
-from graphcal.results import Verdict, worst
+from graphcal.results import Verdict
+from graphcal.verdicts import worst
 
 COLOURS = {"pass": "#cfe8cf", "fail": "#f4b6b6", "error": "#f7d08a", "blocked": "#ddd",
            "quirk": "#d9d2f0", "unsupported": "#eee", "skipped": "#f5f5f5"}

@@ -1,0 +1,107 @@
+"""The verdict logic: how check outcomes become one verdict per invariant, and when a
+scenario fails in pytest.
+
+An invariant checked more than once takes its worst verdict. QUIRK invariants describe a known
+service deviation: their check passes while the quirk is present. A passing QUIRK check is
+verdict ``quirk`` (still present); a failing one is ``pass`` with ``quirk: "fixed"`` (the target
+behaves as documented). A target profile (``graphcal.profiles``) says which invariants are
+``unsupported`` and which failures are expected.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from graphcal.invariants.registry import Invariant, Outcome, Severity
+from graphcal.profiles import Profile
+from graphcal.results import (
+    CheckResult, InvariantVerdict, ScenarioResult, ScenarioStatus, StepResult, StepStatus, Verdict,
+)
+
+# Worst wins. A definite fail outranks a harness error: an error in a later check must not
+# hide a failure the target already showed.
+_RANK = {Verdict.PASS: 0, Verdict.SKIPPED: 1, Verdict.UNSUPPORTED: 2, Verdict.QUIRK: 3,
+         Verdict.BLOCKED: 4, Verdict.ERROR: 5, Verdict.FAIL: 6}
+
+
+def worst(verdicts: Iterable[Verdict]) -> Verdict | None:
+    ranked = sorted(verdicts, key=_RANK.__getitem__)
+    return ranked[-1] if ranked else None
+
+
+def verdict_of(severity: Severity, outcome: Outcome) -> tuple[Verdict, str | None]:
+    """(verdict, quirk state) for one check outcome."""
+    if severity is Severity.QUIRK:
+        return (Verdict.QUIRK, "present") if outcome.passed else (Verdict.PASS, "fixed")
+    return (Verdict.PASS, None) if outcome.passed else (Verdict.FAIL, None)
+
+
+def breaks_the_test(v: InvariantVerdict) -> bool:
+    """A MUST invariant that failed or errored, and the profile does not expect it."""
+    return (v.severity == Severity.MUST.value and v.verdict in (Verdict.FAIL, Verdict.ERROR)
+            and v.expected_failure is None)
+
+
+def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Profile,
+          *, skipped_reason: str | None = None) -> None:
+    """Fill ``scenario.invariants`` (one verdict per declared or checked invariant) and status."""
+    by_id: dict[str, list[tuple[StepResult | None, CheckResult]]] = {}
+    for step in scenario.steps:
+        for check in step.checks:
+            by_id.setdefault(check.invariant, []).append((step, check))
+    ids = list(dict.fromkeys([*scenario.declared, *by_id]))
+    stopped_at = next((s for s in scenario.steps
+                       if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)), None)
+    scenario.invariants = {}
+    for inv_id in ids:
+        inv = catalog.get(inv_id)
+        meta = dict(title=inv.title if inv else "(not in the catalog)",
+                    severity=(inv.severity.value if inv else Severity.MUST.value),
+                    feature=inv.feature if inv else scenario.feature,
+                    source=inv.source if inv else "")
+        checks = by_id.get(inv_id, [])
+        if inv is None:
+            verdict, message, step_index, quirk = (
+                Verdict.ERROR, f"unknown invariant id {inv_id}; `graphcal invariants` lists them",
+                None, None)
+        elif not profile.claims(inv):
+            verdict, message, step_index, quirk = (
+                Verdict.UNSUPPORTED, f"target profile {profile.name!r} does not claim this",
+                None, None)
+        elif checks:
+            decisive_step, decisive = max(checks, key=lambda sc: _RANK[sc[1].verdict])
+            verdict, message, quirk = decisive.verdict, decisive.message, decisive.quirk
+            step_index = decisive_step.index if decisive_step else None
+        elif skipped_reason is not None:
+            verdict, message, step_index, quirk = Verdict.SKIPPED, skipped_reason, None, None
+        elif stopped_at is not None or scenario.status is ScenarioStatus.ERROR:
+            where = (f"step {stopped_at.index} ({stopped_at.title})" if stopped_at
+                     else "an error before its steps")
+            verdict, message, step_index, quirk = (
+                Verdict.BLOCKED, f"not checked: the scenario stopped at {where}", None, None)
+        else:
+            verdict, message, step_index, quirk = (
+                Verdict.SKIPPED, "declared by the scenario but not checked on this run", None, None)
+        expected = profile.expected_failures.get(inv_id) if verdict in (Verdict.FAIL, Verdict.ERROR) else None
+        scenario.invariants[inv_id] = InvariantVerdict(inv_id, verdict=verdict, message=message,
+                                                       step=step_index, expected_failure=expected,
+                                                       quirk=quirk, **meta)
+    if skipped_reason is not None:
+        scenario.status = ScenarioStatus.SKIPPED
+        scenario.error = scenario.error or skipped_reason
+    elif scenario.status is not ScenarioStatus.ERROR:
+        scenario.status = ScenarioStatus.FAILED if failure_reasons(scenario) else ScenarioStatus.PASSED
+
+
+def failure_reasons(scenario: ScenarioResult) -> list[str]:
+    """Why pytest should fail this scenario: MUST fails/errors not expected by the profile, and
+    a step that could not proceed (unless the profile expects a failure that explains it)."""
+    reasons = [f"{v.id} {v.verdict.value}: {v.message}" + (f" (step {v.step})" if v.step else "")
+               for v in scenario.invariants.values() if breaks_the_test(v)]
+    expected_any = any(v.expected_failure for v in scenario.invariants.values())
+    for step in scenario.steps:
+        if step.status is StepStatus.ERROR or (step.status is StepStatus.BLOCKED and not expected_any):
+            reasons.append(f"step {step.index} ({step.title}) {step.status.value}: {step.reason}")
+    if scenario.error and scenario.status is ScenarioStatus.ERROR:
+        reasons.append(scenario.error)
+    return reasons
