@@ -4,6 +4,10 @@
 schemas in ``schemas/`` are loaded into one ``referencing.Registry`` and each validator is
 built once per process (``functools.cache``), so the harness can validate every response.
 
+Two validators per type: a compiled one (jsonschema-rs, ``graphcal.schema_fast``) answers
+valid/invalid; jsonschema, the reference, renders the Violations of a payload the compiled one
+rejects. Without jsonschema-rs (no wheel for the platform) jsonschema does both.
+
 Type names: a Graph type (``"event"``, ``"eventMessageRequest"``, ``"microsoft.graph.calendar"``)
 or an envelope: ``"collection:<type>"``, ``"delta:<type>"``, ``"error"``.
 """
@@ -23,6 +27,7 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from graphcal import schema_fast
 from graphcal.errors import GraphcalError
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -87,7 +92,8 @@ def format_checker() -> FormatChecker:
 
 
 @functools.cache
-def _catalog() -> tuple[Registry, dict[str, str], str]:
+def _documents() -> tuple[dict[str, dict[str, Any]], dict[str, str], str]:
+    """The schema documents by ``$id``, the type index (name -> file) and the base URI."""
     index_path = SCHEMAS_DIR / INDEX_FILE
     if not index_path.is_file():
         raise GraphcalError(
@@ -95,12 +101,19 @@ def _catalog() -> tuple[Registry, dict[str, str], str]:
             "`graphcal schemas build --metadata metadata/cleanMetadata.xml --out schemas/`"
         )
     index = json.loads(index_path.read_text(encoding="utf-8"))
-    resources = []
+    documents = {}
     for file_name in [*index["types"].values(), *index["envelopes"]]:
         contents = json.loads((SCHEMAS_DIR / file_name).read_text(encoding="utf-8"))
-        resources.append((contents["$id"], Resource.from_contents(contents, default_specification=DRAFT202012)))
+        documents[contents["$id"]] = contents
+    return documents, dict(index["types"]), index["base_uri"]
+
+
+@functools.cache
+def _catalog() -> tuple[Registry, dict[str, str], str]:
+    documents, types, base_uri = _documents()
+    resources = [(uri, Resource.from_contents(c, default_specification=DRAFT202012)) for uri, c in documents.items()]
     registry: Registry = Registry().with_resources(resources).crawl()
-    return registry, dict(index["types"]), index["base_uri"]
+    return registry, types, base_uri
 
 
 def known_types() -> list[str]:
@@ -155,7 +168,42 @@ def _violation(error: ValidationError) -> Violation:
     return Violation(json_path(error.absolute_path), str(error.validator), error.instance, message)
 
 
+@functools.cache
+def _fast_schemas() -> schema_fast.FastSchemas | None:
+    if not schema_fast.AVAILABLE:
+        return None
+    return schema_fast.FastSchemas(_documents()[0], format_checker())
+
+
+@functools.cache
+def fast_validator(type_name: str) -> Any | None:
+    """The (cached) compiled validator for ``type_name``, or None without jsonschema-rs."""
+    fast = _fast_schemas()
+    return None if fast is None else fast.validator(_root_schema(type_name))
+
+
+def _fast_verdict(payload: Any, type_name: str) -> bool | None:
+    """The compiled validator's verdict; None without one, or for a value outside JSON it refuses
+    (e.g. a dict with a non-str key), where jsonschema decides."""
+    fast = fast_validator(type_name)
+    if fast is None:
+        return None
+    try:
+        return bool(fast.is_valid(payload))
+    except ValueError:
+        return None
+
+
+def is_valid(payload: Any, type_name: str) -> bool:
+    """The verdict alone: the compiled validator's, else jsonschema's (tests/schema/test_schema_differential.py
+    keeps the two equal)."""
+    verdict = _fast_verdict(payload, type_name)
+    return bool(validator(type_name).is_valid(payload)) if verdict is None else verdict
+
+
 def validate(payload: Any, type_name: str) -> list[Violation]:
     """Check ``payload`` against the schema of ``type_name``; ``[]`` when it is valid."""
+    if _fast_verdict(payload, type_name):
+        return []
     violations = [_violation(e) for e in validator(type_name).iter_errors(payload)]
     return sorted(violations, key=lambda v: (v.path, v.rule, v.message))
