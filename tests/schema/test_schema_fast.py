@@ -95,10 +95,26 @@ def test_formats_jsonschema_does_not_check_are_not_checked_fast() -> None:
 
 
 def test_violations_are_the_same_with_and_without_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "FAST_AFTER_SECONDS", 0.0)  # compiled from the first validation
     with_fast = [schema.validate(e["body"], e["type"]) for e in EXAMPLES]
-    monkeypatch.setattr(schema, "fast_validator", lambda type_name: None)
+    assert all(schema._compiled.get(e["type"]) for e in EXAMPLES)
+    monkeypatch.setattr(schema, "FAST_PATH", False)
     assert [schema.validate(e["body"], e["type"]) for e in EXAMPLES] == with_fast
     assert any(with_fast), "some documented examples are listed deviations: violations are compared too"
+
+
+def test_a_type_is_compiled_once_jsonschema_has_spent_the_budget_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema, "_compiled", {})
+    monkeypatch.setattr(schema, "_jsonschema_seconds", {})
+    monkeypatch.setattr(schema, "FAST_AFTER_SECONDS", 0.01)
+    event = next(e["body"] for e in EXAMPLES if e["key"] == "current:013")
+    assert schema.validate(event, "event") == [] and "event" not in schema._compiled  # jsonschema answered
+    while schema._jsonschema_seconds["event"] < 0.01:
+        assert schema.is_valid(event, "event")
+    assert schema.validate(event, "event") == [] and schema._compiled["event"] is not None
+    spent = schema._jsonschema_seconds["event"]
+    assert schema.validate(event, "event") == [] and schema._jsonschema_seconds["event"] == spent  # compiled answered
+    assert [v.path for v in schema.validate({**event, "showAs": "bussy"}, "event")] == ["$.showAs"]
 
 
 def test_without_jsonschema_rs_jsonschema_validates_alone() -> None:
@@ -115,7 +131,7 @@ def test_without_jsonschema_rs_jsonschema_validates_alone() -> None:
 
 
 def test_fast_validators_are_cached_and_not_json_values_fall_back_to_jsonschema() -> None:
-    assert schema.fast_validator("event") is schema.fast_validator("event")
+    assert schema.fast_validator("event") is schema.fast_validator("event")  # compiles it, once
     odd = {1: "x", "showAs": "bussy"}  # jsonschema-rs refuses non-str keys (ValueError); jsonschema answers
     assert not schema.is_valid(odd, "event") and [v.path for v in schema.validate(odd, "event")] == ["$.showAs"]
     assert schema.is_valid({1: "x"}, "event")
