@@ -22,6 +22,8 @@ from graphcal.schema_fast import (
     translate_pattern,
 )  # fmt: skip
 
+from schema_support import needs_jsonschema_rs
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = json.loads((ROOT / "tests/schema/data/doc_examples.json").read_text(encoding="utf-8"))["examples"]
 SCHEMA_PATTERNS = sorted({m for p in (ROOT / "schemas").glob("*.json")
@@ -35,6 +37,7 @@ def rs_search(pattern: str) -> Any:
     return jsonschema_rs.validator_for({"$schema": DRAFT_2020_12, "pattern": pattern}).is_valid
 
 
+@needs_jsonschema_rs
 @pytest.mark.parametrize("pattern", [json.loads(p) for p in SCHEMA_PATTERNS])
 def test_every_schema_pattern_is_translated_and_means_what_python_means(pattern: str) -> None:
     fast = rs_search(translate_pattern(pattern))  # no schema pattern needs the slower Python callback
@@ -47,6 +50,7 @@ def test_every_schema_pattern_is_translated_and_means_what_python_means(pattern:
     agrees()
 
 
+@needs_jsonschema_rs
 @pytest.mark.parametrize(
     ("pattern", "text", "matches"),
     [(r"^[\d_]+$", "1\u0669_\n", True), (r"^a$|^b", "a\n", True), (r"^a$|^b", "a\n\n", False), (r"x\$", "x$", True),
@@ -57,6 +61,7 @@ def test_translation_details(pattern: str, text: str, matches: bool) -> None:
     assert rs_search(translate_pattern(pattern))(text) is matches
 
 
+@needs_jsonschema_rs
 @pytest.mark.parametrize("pattern", [r"^\w+$", "a.b", "(?i)x", "(?=a)", "[a&b]", "[!-~]", "x{", r"\s", r"\D"])
 def test_untranslatable_patterns_are_checked_by_python(pattern: str) -> None:
     with pytest.raises(UntranslatablePattern):
@@ -74,6 +79,7 @@ def test_python_decimal_digits_are_all_below_plane_2() -> None:
     assert re.search(r"\d", characters(DIGIT_PLANES_END, 0x110000)) is None
 
 
+@needs_jsonschema_rs
 @pytest.mark.parametrize("year", ["0000", "0001", "0004", "0100", "0400", "1900", "2000", "2023", "2024", "2100", "9996"])
 def test_rfc3339_pattern_is_rfc3339_validator(year: str) -> None:
     fast = rs_search(RFC3339_PATTERN)
@@ -85,6 +91,7 @@ def test_rfc3339_pattern_is_rfc3339_validator(year: str) -> None:
                 assert fast(text) == validate_rfc3339(text.upper()), repr(text)
 
 
+@needs_jsonschema_rs
 def test_formats_jsonschema_does_not_check_are_not_checked_fast() -> None:
     uri = "https://graphcal.invalid/schemas/t.json"
     document = {"$schema": DRAFT_2020_12, "$id": uri, "properties": {"at": {"format": "date-time"}}}
@@ -94,6 +101,7 @@ def test_formats_jsonschema_does_not_check_are_not_checked_fast() -> None:
     assert not checked.is_valid({"at": "yesterday"}) and checked.is_valid({"at": "2024-01-01T00:00:00Z"})
 
 
+@needs_jsonschema_rs
 def test_violations_are_the_same_with_and_without_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(schema, "FAST_AFTER_SECONDS", 0.0)  # compiled from the first validation
     with_fast = [schema.validate(e["body"], e["type"]) for e in EXAMPLES]
@@ -103,6 +111,7 @@ def test_violations_are_the_same_with_and_without_the_fast_path(monkeypatch: pyt
     assert any(with_fast), "some documented examples are listed deviations: violations are compared too"
 
 
+@needs_jsonschema_rs
 def test_a_type_is_compiled_once_jsonschema_has_spent_the_budget_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(schema, "_compiled", {})
     monkeypatch.setattr(schema, "_jsonschema_seconds", {})
@@ -130,6 +139,7 @@ def test_without_jsonschema_rs_jsonschema_validates_alone() -> None:
     assert out.count("$.") == 2
 
 
+@needs_jsonschema_rs
 def test_fast_validators_are_cached_and_not_json_values_fall_back_to_jsonschema() -> None:
     assert schema.fast_validator("event") is schema.fast_validator("event")  # compiles it, once
     odd = {1: "x", "showAs": "bussy"}  # jsonschema-rs refuses non-str keys (ValueError); jsonschema answers
