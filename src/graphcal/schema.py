@@ -42,7 +42,7 @@ FAST_PATH = schema_fast.AVAILABLE
 # Compiling a type costs 30 ms (event) to 0.5 s (message: its attachments reach every outlookItem
 # type), 20 to 300 jsonschema validations: jsonschema answers a type until it has spent this long
 # on it in the process, then the compiled validator does (so a short run does not pay compiles).
-FAST_AFTER_SECONDS = 0.05
+FAST_AFTER_SECONDS = 0.15
 _compiled: dict[str, Any] = {}  # type name -> compiled validator (None: no jsonschema-rs)
 _jsonschema_seconds: dict[str, float] = {}  # type name -> time jsonschema spent validating it
 
