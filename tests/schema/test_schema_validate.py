@@ -1,9 +1,14 @@
-"""graphcal.schema.validate on documented payloads and hand-mutated ones."""
+"""graphcal.schema.validate on documented payloads and hand-mutated ones.
+
+Every payload these tests validate is also a differential case: ``validate`` here checks first
+that jsonschema-rs and jsonschema give it the same verdict (see test_schema_differential.py).
+"""
 
 from __future__ import annotations
 
 import copy
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +16,17 @@ import pytest
 
 from graphcal.errors import GraphcalError
 from graphcal.schema import Violation, known_types, validate, validator
+from schema_support import checked_validate
 
 EXAMPLES = {
     e["key"]: e
     for e in json.loads((Path(__file__).parent / "data/doc_examples.json").read_text(encoding="utf-8"))["examples"]
 }
+
+
+@pytest.fixture(autouse=True)
+def both_validators_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "validate", checked_validate)
 
 
 def documented(key: str) -> dict[str, Any]:
