@@ -184,3 +184,5 @@ def test_invariants_command_lists_the_catalog(capsys: pytest.CaptureFixture[str]
     assert {"SCHEMA-1", "EVT-TZ-1"} <= {r["id"] for r in rows}
     assert main(["invariants", "--feature", "nonsense"]) == 2
     assert "no invariants have feature 'nonsense'; features:" in capsys.readouterr().err
+    assert main(["invariants", "--feature", "proposals"]) == 2  # the key before the rename
+    assert "it is now called 'scheduling'" in capsys.readouterr().err

@@ -6,6 +6,7 @@ import json
 
 from graphcal.errors import ConfigError
 from graphcal.invariants.registry import load_catalog
+from graphcal.profiles import RENAMED_FEATURES
 
 
 def catalog_rows(feature: str | None = None) -> list[dict[str, str]]:
@@ -16,7 +17,9 @@ def catalog_rows(feature: str | None = None) -> list[dict[str, str]]:
             if feature is None or inv.feature == feature]
     if feature is not None and not rows:
         known = sorted({inv.feature for inv in catalog.values()})
-        raise ConfigError(f"no invariants have feature {feature!r}; features: {', '.join(known)}")
+        renamed = RENAMED_FEATURES.get(feature)
+        hint = f"; it is now called {renamed!r}" if renamed else ""
+        raise ConfigError(f"no invariants have feature {feature!r}{hint}; features: {', '.join(known)}")
     return rows
 
 
