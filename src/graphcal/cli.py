@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     serve.add_argument("--seed", default=None, help="JSON seed file (default: the documented users)")
     serve.add_argument("--fault", action="append", default=[],
-                       help="turn on a named fault switch (repeatable); see graphcal.emulator.faults")
+                       help="turn on a named fault switch (repeatable); see graphcal.emulator.core.faults")
     serve.set_defaults(func=_cmd_emulator_serve)
 
     schemas = sub.add_parser("schemas", help="JSON Schemas from Graph's v1.0 metadata")

@@ -1,6 +1,6 @@
 """Against a target that breaks one documented claim at a time, the suite fails that claim, by id.
 
-The target is the emulator with one fault switch on (graphcal.emulator.faults.FAULTS); the suite
+The target is the emulator with one fault switch on (graphcal.emulator.app.FAULTS); the suite
 runs against it as a ``url:`` target, exactly as it would against any Graph-compatible server,
 and its results.json must show the invariant the fault breaks as failed. A baseline run without
 faults shows the same invariants passing, so it is the fault that fails them.
@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from graphcal.emulator.faults import FAULTS
+from graphcal.emulator.app import FAULTS
 from graphcal.emulator.server import EmulatorServer
 from graphcal.personas import write_persona_config
 
@@ -118,8 +118,8 @@ def run_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[Emu
 
 
 def test_every_switch_the_scheduling_modules_read_is_exercised():
-    sources = "".join((PROJECT / "src/graphcal/emulator" / name).read_text(encoding="utf-8")
-                      for name in ("scheduling.py", "routes_respond.py", "mail.py"))
+    sources = "".join((PROJECT / "src/graphcal/emulator/features/scheduling" / name).read_text(encoding="utf-8")
+                      for name in ("delivery.py", "respond.py", "mail.py"))
     read = {name for name in FAULTS if f'"{name}"' in sources}
     assert read and read <= set(BREAKS), sorted(read - set(BREAKS))
     assert set(BREAKS) <= set(FAULTS)

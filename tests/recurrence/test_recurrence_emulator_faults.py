@@ -14,7 +14,7 @@ import pytest
 from recurrence_emulator_http import Mailbox
 
 from graphcal import golden
-from graphcal.emulator.faults import FAULTS
+from graphcal.emulator.app import FAULTS
 from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
 
 load_catalog()

@@ -12,10 +12,10 @@ from typing import Any, Iterable
 
 import uvicorn
 
-from graphcal.emulator.app import create_app
-from graphcal.emulator.faults import check_names
-from graphcal.emulator.seed import load_seed, normalise_seed, personas
-from graphcal.emulator.store import Store
+from graphcal.emulator.app import FAULTS, create_app
+from graphcal.emulator.core.faults import check_names
+from graphcal.emulator.core.seed import load_seed, normalise_seed, personas
+from graphcal.emulator.core.store import Store
 from graphcal.errors import ConfigError, GraphcalError
 
 _START_TIMEOUT_S = 10.0
@@ -107,7 +107,7 @@ def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str])
     """``graphcal emulator serve``: serve until interrupted; prints the URLs and personas."""
     data = load_seed(seed)
     try:
-        names = check_names(frozenset(faults))
+        names = check_names(faults, FAULTS)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)

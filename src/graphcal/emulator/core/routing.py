@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from graphcal.emulator.errors import request_ids
-from graphcal.emulator.serialize import Prefs
+from graphcal.emulator.core.errors import request_ids
+from graphcal.emulator.core.prefer import Prefs
 
 API = "/v1.0"
 

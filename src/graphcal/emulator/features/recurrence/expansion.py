@@ -15,7 +15,7 @@ a ``dayOfMonth`` past the month's end falls on the month's last day; a relative 
 the union of ``daysOfWeek``; wall-clock start and duration are kept in the recurrence zone across
 DST (a time in a spring-forward gap is read with the offset before the change).
 
-Fault switches honoured here (see ``graphcal.emulator.faults``): ``rec-enddate-exclusive``,
+Fault switches honoured here (see ``graphcal.emulator.core.faults``): ``rec-enddate-exclusive``,
 ``rec-dst-drift``, ``rec-month-end-skip``.
 """
 

@@ -22,15 +22,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphcal import timezones
-from graphcal.emulator import scheduling
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, bad_request, body_read, request_ids
-from graphcal.emulator.events import date_time_time_zone, parse_json
-from graphcal.emulator.mail import TimeSlot
-from graphcal.emulator.routes_events import ITEMS, find_event
-from graphcal.emulator.routing import Endpoint, context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import event_context, event_payload, prefs
-from graphcal.emulator.store import Store
+from graphcal.emulator.features.scheduling import delivery as scheduling
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError, bad_request, body_read, request_ids
+from graphcal.emulator.core.events import date_time_time_zone, parse_json
+from graphcal.emulator.features.scheduling.mail import TimeSlot
+from graphcal.emulator.core.lookup import ITEMS, find_event
+from graphcal.emulator.core.routing import Endpoint, context_user, json_response, mailbox_routes
+from graphcal.emulator.core.prefer import prefs
+from graphcal.emulator.core.serialize import event_context, event_payload
+from graphcal.emulator.core.store import Store
 
 PARAMETERS = {
     "accept": ("comment", "sendResponse"),

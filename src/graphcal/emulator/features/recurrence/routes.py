@@ -14,7 +14,7 @@ series: its exceptions and cancellations are dropped (Outlook does the same; Gra
 the state remembers which (recurrence, start, end) it belongs to, so no update hook is needed.
 
 This module owns the ``/instances`` and ``/calendarView`` routes. The event item and collection
-routes are the core's (``routes_events``); :func:`install` plugs the series into them through
+routes are the events feature's (``features.events.routes``); :func:`install` plugs the series into them through
 ``app.state.event_hooks``: :class:`Occurrences` resolves, updates and deletes occurrence ids,
 a master's GET renders ``cancelledOccurrences``/``exceptionOccurrences`` on request, and the
 fault switches ``rec-accept-invalid`` and ``rec-events-lists-occurrences`` misbehave there.
@@ -36,16 +36,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphcal import timezones
-from graphcal.emulator import events as event_writes
-from graphcal.emulator import expansion, odata
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, bad_request
-from graphcal.emulator.hooks import EventProperty
-from graphcal.emulator.routes_calendars import find_calendar
-from graphcal.emulator.routes_events import ITEMS, locate_event
-from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import Prefs, event_payload, prefs, user_context
-from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
+from graphcal.emulator.core import events as event_writes
+from graphcal.emulator.features.recurrence import expansion
+from graphcal.emulator.core import odata
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError, bad_request
+from graphcal.emulator.core.hooks import EventProperty
+from graphcal.emulator.core.lookup import ITEMS, find_calendar, locate_event
+from graphcal.emulator.core.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.core.prefer import Prefs, prefs
+from graphcal.emulator.core.serialize import event_payload, user_context
+from graphcal.emulator.core.store import Store, StoredEvent, User, encode_id, is_well_formed_id
 
 STATE_KEY = __name__               # this module's entry in store.extensions
 _MARK = b"\x03OCC"                 # separates the master's id bytes from the occurrence date

@@ -17,9 +17,9 @@ from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from graphcal import timezones
-from graphcal.emulator import bodies
-from graphcal.emulator.errors import GraphError, bad_request, body_read
-from graphcal.emulator.store import Calendar, Store, StoredEvent, User
+from graphcal.emulator.core import bodies
+from graphcal.emulator.core.errors import GraphError, bad_request, body_read
+from graphcal.emulator.core.store import Calendar, Store, StoredEvent, User
 
 NO_RESPONSE_TIME = "0001-01-01T00:00:00Z"
 

@@ -9,11 +9,11 @@ under ``store.lock`` right after the organizer's create/update/delete:
 - update of a meeting property: copies follow and attendees get an update request; a new
   start/end resets every attendee's status on the organizer's event to notResponded at
   4501-01-01T00:00:00Z and drops proposals (meeting-proposals walkthrough, step 5);
-- delete (and cancel, ``routes_cancel``): copies are marked cancelled and attendees get a
+- delete (and cancel, ``cancel``): copies are marked cancelled and attendees get a
   meetingCancelled eventMessage; its body is the cancel's comment when the request has one
   (``request.state`` attribute :data:`CANCELLATION_COMMENT`), else the event's body.
 
-:func:`respond` is the accept / tentativelyAccept / decline logic (routes_respond parses and
+:func:`respond` is the accept / tentativelyAccept / decline logic (``respond`` parses and
 validates the request). Delivery is immediate; the suite polls anyway, as it must live.
 """
 
@@ -28,13 +28,13 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from graphcal import timezones
-from graphcal.emulator import bodies
-from graphcal.emulator.events import NO_RESPONSE_TIME
-from graphcal.emulator.mail import (
+from graphcal.emulator.core import bodies
+from graphcal.emulator.core.events import NO_RESPONSE_TIME
+from graphcal.emulator.features.scheduling.mail import (
     MEETING_MESSAGE_TYPE, NOTICE, REQUEST, RESPONSE, StoredMessage, TimeSlot, mailboxes, message_fields,
     new_message_id, slot_of,
 )
-from graphcal.emulator.store import Store, StoredEvent, User
+from graphcal.emulator.core.store import Store, StoredEvent, User
 
 RESET_RESPONSE = "notResponded"
 RESET_TIME = "4501-01-01T00:00:00Z"      # documented status time after the organizer moves
@@ -45,7 +45,7 @@ SHOW_AS_AFTER = {"accepted": "busy", "tentativelyAccepted": "tentative", "declin
 SUBJECT_PREFIX = {"accepted": "Accepted: ", "tentativelyAccepted": "Tentative: ", "declined": "Declined: "}
 NEW_TIME_PROPOSED = "New Time Proposed: "
 CANCELED = "Canceled: "
-CANCELLATION_COMMENT = "cancellation_comment"   # request.state attribute set by routes_cancel
+CANCELLATION_COMMENT = "cancellation_comment"   # request.state attribute set by cancel.py
 # Properties of the organizer's event that attendees see; a change to one sends an update.
 MEETING_PROPERTIES = ("subject", "body", "start", "end", "isAllDay", "location_in", "locations_in",
                       "recurrence", "allowNewTimeProposals", "attendees", "isOnlineMeeting",
@@ -54,7 +54,7 @@ MEETING_PROPERTIES = ("subject", "body", "start", "end", "isAllDay", "location_i
 _ORGANIZER_ONLY = ("isOrganizer", "responseStatus", "showAs", "categories", "reminderMinutesBeforeStart",
                    "isReminderOn")
 
-# Fault switches: the names this module honours are listed in graphcal.emulator.faults.FAULTS.
+# Fault switches: the names this module honours are declared in this package's FEATURE.
 
 
 def install(app: Starlette) -> None:
