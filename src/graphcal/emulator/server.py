@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 import threading
@@ -12,7 +13,8 @@ from typing import Any, Iterable
 
 import uvicorn
 
-from graphcal.emulator.app import FAULTS, create_app
+from graphcal.emulator.app import FAULTS, FEATURES, create_app
+from graphcal.emulator.core import CORE
 from graphcal.emulator.core.faults import check_names
 from graphcal.emulator.core.seed import load_seed, normalise_seed, personas
 from graphcal.emulator.core.store import Store
@@ -101,6 +103,29 @@ class EmulatorServer:
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.stop()
+
+
+def faults_command(feature: str | None = None, as_json: bool = False) -> int:
+    """``graphcal emulator faults``: the declared fault switches by feature, with the invariants
+    each must make fail."""
+    owners = [CORE.key, *(f.key for f in FEATURES)]
+    if feature is not None and feature not in owners:
+        raise ConfigError(f"unknown feature {feature!r}; the emulator's: {', '.join(owners)}")
+    listed = [(name, d) for name, d in FAULTS.items() if feature in (None, d.feature)]
+    if as_json:
+        print(json.dumps([{"name": name, "feature": d.feature, "description": d.fault.description,
+                           "breaks": list(d.fault.breaks), "no_invariant": d.fault.no_invariant}
+                          for name, d in listed], indent=2))
+        return 0
+    width = max((len(name) for name, _ in listed), default=0)
+    for owner in owners:
+        mine = [(name, d.fault) for name, d in listed if d.feature == owner]
+        if mine:
+            print(f"{owner} ({len(mine)})")
+        for name, fault in mine:
+            print(f"  {name:<{width}}  {fault.description}")
+            print(f"  {'':<{width}}  breaks: {', '.join(fault.breaks) or fault.no_invariant}")
+    return 0
 
 
 def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str]) -> int:

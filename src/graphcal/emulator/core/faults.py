@@ -21,6 +21,7 @@ class Fault:
     name: str
     description: str              # one line: what the emulator does wrong
     breaks: tuple[str, ...] = ()  # invariant ids that must fail with this fault on
+    no_invariant: str = ""        # why ``breaks`` is empty: no invariant can see this fault yet
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,10 @@ class Declared:
 
 CORE_FAULTS: tuple[Fault, ...] = (
     # every feature's error and Prefer answers go through the core: these bend them all
-    Fault("no-preference-applied", "responses omit the Preference-Applied header"),
-    Fault("error-body-plain", "error responses carry a plain-text body instead of Graph's JSON error"),
+    Fault("no-preference-applied", "responses omit the Preference-Applied header",
+          breaks=("EVT-TZ-4",)),
+    Fault("error-body-plain", "error responses carry a plain-text body instead of Graph's JSON error",
+          breaks=("EVT-DEL-2", "EVT-DEL-3", "PROP-6.3", "REC-EXC-4", "REC-INVALID-1", "SCHEMA-1")),
 )
 
 _known: set[str] = set()  # every declared name, filled by declare()

@@ -12,13 +12,22 @@ from graphcal.emulator.core.feature import Feature
 from graphcal.emulator.features.events import routes
 
 FAULTS: tuple[Fault, ...] = (
-    Fault("stale-changekey", "PATCH keeps the old changeKey and @odata.etag instead of issuing new ones"),
-    Fault("ignore-prefer-timezone", "Prefer: outlook.timezone is ignored: times come back in UTC"),
-    Fault("duplicate-transaction", "a retried create with the same transactionId creates a second event"),
-    Fault("drop-transaction-id", "transactionId is not returned in event payloads"),
-    Fault("six-digit-datetimes", "start/end dateTime carry 6 fractional digits instead of 7"),
-    Fault("location-not-mirrored", "location and locations are not kept in correspondence"),
-    Fault("no-online-meeting", "isOnlineMeeting true produces no onlineMeeting (joinUrl)"),
-    Fault("recurrence-not-normalised", "recurrence comes back as sent instead of Graph's normalised form"),)
+    Fault("stale-changekey", "PATCH keeps the old changeKey and @odata.etag instead of issuing new ones",
+          breaks=("EVT-UPD-2", "EVT-UPD-3")),
+    Fault("ignore-prefer-timezone", "Prefer: outlook.timezone is ignored: times come back in UTC",
+          breaks=("EVT-TZ-1", "EVT-TZ-4")),
+    Fault("duplicate-transaction", "a retried create with the same transactionId creates a second event",
+          breaks=("EVT-TXN-1",)),
+    Fault("drop-transaction-id", "transactionId is not returned in event payloads",
+          breaks=("EVT-CREATE-2", "EVT-DEF-4", "EVT-GOLD-1", "EVT-TXN-1", "EVT-TXN-2")),
+    Fault("six-digit-datetimes", "start/end dateTime carry 6 fractional digits instead of 7",
+          breaks=("EVT-FMT-1", "REC-GOLD-1")),
+    Fault("location-not-mirrored", "location and locations are not kept in correspondence",
+          breaks=("EVT-LOC-1", "EVT-LOC-2", "EVT-LOC-3", "EVT-GOLD-1", "EVT-GOLD-2", "EVT-GOLD-3", "EVT-GOLD-4", "EVT-GOLD-5", "PROP-8.1", "PROP-8.4")),
+    Fault("no-online-meeting", "isOnlineMeeting true produces no onlineMeeting (joinUrl)",
+          breaks=("EVT-ONLINE-1", "EVT-ONLINE-2", "EVT-GOLD-4")),
+    Fault("recurrence-not-normalised", "recurrence comes back as sent instead of Graph's normalised form",
+          breaks=("EVT-REC-3", "EVT-GOLD-3", "SCHEMA-1", "REC-EXP-1", "REC-EXP-2", "REC-EXP-3", "REC-SHAPE-2")),
+)
 
 FEATURE = Feature(key="events", routes=tuple(routes.ROUTES), faults=FAULTS)
