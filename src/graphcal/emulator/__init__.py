@@ -14,7 +14,8 @@ tests/). ``app.FEATURES`` lists the features in route match order.
   Preference-Applied), ``serialize`` (event and calendar payloads; ``user_context``, the one
   ``@odata.context`` builder), ``events`` (the event resource: validation, defaults, writes),
   ``lookup`` (what an item path names: calendar, event, its removal; ``ITEMS``), ``hooks``
-  (``EventHooks``), ``faults``, ``feature`` (``Feature``), ``seed``, ``bodies``, and ``users``
+  (``EventHooks``), ``faults``, ``output`` (renders every answer after the faults' transforms),
+  ``feature`` (``Feature``), ``seed``, ``bodies``, and ``users``
   (``/me``, ``/users/{id}``, mailboxSettings): the core's own routes, with sign-in, come first.
 - ``features/<key>/__init__.py`` declares ``FEATURE = Feature(key, routes, install, faults)``.
   A feature imports the core and its own modules, never another feature
@@ -36,7 +37,12 @@ tests/). ``app.FEATURES`` lists the features in route match order.
 - Access: ``app.state.mailbox_access(principal, owner, request) -> bool``.
 - Faults: each is declared once, by its feature (``Feature.faults``) or the core
   (``faults.CORE_FAULTS``), as ``Fault(name, description, breaks=(invariant ids))``;
-  ``app.FAULTS`` collects them. Reference code reads a switch through ``faults.active``.
+  ``app.FAULTS`` collects them. A fault that only bends the output declares
+  ``transform=fn(request, out)``: it rewrites the ``faults.Output`` (status, JSON body, headers)
+  that ``output.finish`` renders, the one place every Graph answer passes
+  (``routing.json_response``/``empty_response``, ``errors.error_response``), so the reference
+  code never sees it. Any other fault is read in the logic only as ``faults.active(request or
+  switches, "name")``: ``grep 'active('`` finds every place the reference bends.
 
 A new feature package has ``__init__.py`` (docstring + ``FEATURE``), ``routes.py`` (its
 ``ROUTES`` and, when it plugs into the event routes, ``install``) and its logic modules; it is

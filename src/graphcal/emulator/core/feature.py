@@ -8,7 +8,7 @@ from typing import Callable
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
-from graphcal.emulator.core.faults import Fault
+from graphcal.emulator.core.faults import Fault, register
 
 
 @dataclass(frozen=True)
@@ -17,3 +17,6 @@ class Feature:
     routes: tuple[BaseRoute, ...] = ()        # in match order
     install: Callable[[Starlette], None] | None = None  # plugs into app.state.event_hooks
     faults: tuple[Fault, ...] = ()
+
+    def __post_init__(self) -> None:
+        register(self.faults)

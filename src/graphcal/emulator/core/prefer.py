@@ -13,6 +13,7 @@ from starlette.requests import Request
 
 from graphcal import timezones
 from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.core.faults import active
 
 _PREFER_ITEM = re.compile(r'([A-Za-z][\w.\-]*)\s*=\s*(?:"([^"]*)"|([^,;\s]+))')
 
@@ -58,6 +59,6 @@ def prefs(request: Request) -> Prefs:
                 body = value.lower()
             elif key == "odata.maxpagesize" and value.isdigit() and int(value) > 0:
                 page = int(value)
-    if "ignore-prefer-timezone" in request.app.state.faults:
+    if active(request, "ignore-prefer-timezone"):
         tz = None
     return Prefs(tz, body, page)

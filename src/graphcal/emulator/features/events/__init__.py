@@ -7,9 +7,40 @@ This feature owns the routes and the faults that bend the event resource.
 
 from __future__ import annotations
 
-from graphcal.emulator.core.faults import Fault
+from typing import Any, Iterator
+
+from starlette.requests import Request
+
+from graphcal.emulator.core.faults import Fault, Output
 from graphcal.emulator.core.feature import Feature
 from graphcal.emulator.features.events import routes
+
+
+def _events_in(body: Any) -> Iterator[dict[str, Any]]:
+    """Every object with an id in a response body: events, wherever they are nested (a
+    collection's value, a message's expanded event, a master's exceptionOccurrences)."""
+    if isinstance(body, dict):
+        if "id" in body:
+            yield body
+        for value in body.values():
+            yield from _events_in(value)
+    elif isinstance(body, list):
+        for value in body:
+            yield from _events_in(value)
+
+
+def _six_digits(request: Request, out: Output) -> None:
+    for event in _events_in(out.body):
+        for key in ("start", "end"):
+            value = event.get(key)
+            if isinstance(value, dict) and "dateTime" in value:
+                value["dateTime"] = value["dateTime"][:-1]
+
+
+def _drop_transaction_id(request: Request, out: Output) -> None:
+    for event in _events_in(out.body):
+        event.pop("transactionId", None)
+
 
 FAULTS: tuple[Fault, ...] = (
     Fault("stale-changekey", "PATCH keeps the old changeKey and @odata.etag instead of issuing new ones",
@@ -19,9 +50,10 @@ FAULTS: tuple[Fault, ...] = (
     Fault("duplicate-transaction", "a retried create with the same transactionId creates a second event",
           breaks=("EVT-TXN-1",)),
     Fault("drop-transaction-id", "transactionId is not returned in event payloads",
-          breaks=("EVT-CREATE-2", "EVT-DEF-4", "EVT-GOLD-1", "EVT-TXN-1", "EVT-TXN-2")),
+          breaks=("EVT-CREATE-2", "EVT-DEF-4", "EVT-GOLD-1", "EVT-TXN-1", "EVT-TXN-2"),
+          transform=_drop_transaction_id),
     Fault("six-digit-datetimes", "start/end dateTime carry 6 fractional digits instead of 7",
-          breaks=("EVT-FMT-1", "REC-GOLD-1")),
+          breaks=("EVT-FMT-1", "REC-GOLD-1"), transform=_six_digits),
     Fault("location-not-mirrored", "location and locations are not kept in correspondence",
           breaks=("EVT-LOC-1", "EVT-LOC-2", "EVT-LOC-3", "EVT-GOLD-1", "EVT-GOLD-2", "EVT-GOLD-3", "EVT-GOLD-4", "EVT-GOLD-5", "PROP-8.1", "PROP-8.4")),
     Fault("no-online-meeting", "isOnlineMeeting true produces no onlineMeeting (joinUrl)",

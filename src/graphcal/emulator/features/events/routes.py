@@ -20,10 +20,10 @@ from starlette.routing import Route
 from graphcal.emulator.core import events as event_writes
 from graphcal.emulator.core import odata
 from graphcal.emulator.core.auth import mailbox
-from graphcal.emulator.core.errors import GraphError, request_ids
+from graphcal.emulator.core.errors import GraphError
 from graphcal.emulator.core.lookup import COLLECTIONS, ITEMS, event_hooks, find_calendar, locate_event, remove
 from graphcal.emulator.core.prefer import Prefs, prefs
-from graphcal.emulator.core.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.core.routing import context_user, empty_response, json_response, mailbox_routes
 from graphcal.emulator.core.serialize import GRAPH_ROOT, SELECTABLE, event_context, event_payload
 from graphcal.emulator.core.store import Store, StoredEvent, User
 
@@ -150,8 +150,7 @@ async def delete(request: Request) -> Response:
     store: Store = request.app.state.store
     with store.lock:
         remove(request, store, owner, *locate_event(request, owner))
-    rid, crid = request_ids(request)
-    return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
+    return empty_response(request, 204)
 
 
 ROUTES: list[Route] = [

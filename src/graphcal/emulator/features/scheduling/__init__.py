@@ -5,9 +5,28 @@ proposals (``respond``) and cancel (``cancel``).
 
 from __future__ import annotations
 
-from graphcal.emulator.core.faults import Fault
+from starlette.requests import Request
+
+from graphcal.emulator.core.faults import Fault, Output
 from graphcal.emulator.core.feature import Feature
+from graphcal.emulator.core.routing import GRAPH_JSON
 from graphcal.emulator.features.scheduling import cancel, delivery, messages, respond
+
+
+def _respond_200(request: Request, out: Output) -> None:
+    if out.status == 202 and respond.is_respond_action(request):
+        out.status = 200
+
+
+def _respond_returns_event(request: Request, out: Output) -> None:
+    if out.status == 202 and out.body is None and respond.is_respond_action(request):
+        out.body, out.media_type = respond.responded_event(request), GRAPH_JSON
+
+
+def _cancel_200(request: Request, out: Output) -> None:
+    if out.status == 202 and request.url.path.endswith("/cancel"):
+        out.status = 200
+
 
 FAULTS: tuple[Fault, ...] = (
     Fault("proposals-default-disallowed", "an event created without allowNewTimeProposals gets false (documented default: true)",
@@ -35,9 +54,9 @@ FAULTS: tuple[Fault, ...] = (
     Fault("copy-wrong-time", "attendee copies start an hour late",
           breaks=("PROP-7.8",)),
     Fault("respond-200", "accept/tentativelyAccept/decline answer 200 instead of 202",
-          breaks=("PROP-2.1",)),
+          breaks=("PROP-2.1",), transform=_respond_200),
     Fault("respond-returns-event", "accept/tentativelyAccept/decline answer with the event as body",
-          breaks=("PROP-2.2",)),
+          breaks=("PROP-2.2",), transform=_respond_returns_event),
     Fault("own-copy-unchanged", "responding leaves the attendee's own copy at responseStatus none",
           breaks=("PROP-2.3",)),
     Fault("strict-respond-body", "PascalCase timeSlot keys and \"true\" as a string are rejected with 400",
@@ -84,7 +103,8 @@ FAULTS: tuple[Fault, ...] = (
           breaks=("PROP-6.4",)),
     Fault("cancel-200", "cancel answers 200 instead of 202",
           no_invariant="no catalog invariant covers cancel yet (no cancel scenario in suites/); "
-                       "tests/emulator test_fault_cancel_200 proves it"),
+                       "tests/emulator test_fault_cancel_200 proves it",
+          transform=_cancel_200),
 )
 
 FEATURE = Feature(key="scheduling", routes=(*respond.ROUTES, *cancel.ROUTES, *messages.ROUTES),

@@ -17,7 +17,7 @@ from graphcal.emulator.core import odata
 from graphcal.emulator.core.auth import mailbox
 from graphcal.emulator.core.errors import GraphError, not_found, request_ids
 from graphcal.emulator.features.scheduling.mail import SELECTABLE, StoredMessage, mailboxes, message_context, message_payload
-from graphcal.emulator.core.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.core.routing import context_user, empty_response, json_response, mailbox_routes
 from graphcal.emulator.core.prefer import prefs
 from graphcal.emulator.core.store import Store, is_well_formed_id
 
@@ -92,7 +92,7 @@ async def delete_message(request: Request) -> Response:
         message = _find_message(request, store, owner.id)
         mailboxes(store).remove(owner.id, message.id)
     rid, crid = request_ids(request)
-    return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
+    return empty_response(request, 204)
 
 
 ROUTES: list[Route] = [
