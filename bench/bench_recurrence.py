@@ -7,7 +7,7 @@
 (b) 1,000 single events spread over a year plus 50 series of the six pattern types, one month.
 For each: the median latency of GET /me/calendarView (all pages, Prefer odata.maxpagesize=1000,
 real HTTP on 127.0.0.1 through graphcal's GraphClient, as the suite sends it), of the emulator's
-expansion alone (graphcal.emulator.expansion), and of the oracle (graphcal.recurrence.occurrences)
+expansion alone (graphcal.emulator.features.recurrence.expansion), and of the oracle (graphcal.recurrence.occurrences)
 over the same series and window.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 from graphcal import recurrence
 from graphcal.client import GraphClient, prefer_max_page_size
-from graphcal.emulator import expansion
+from graphcal.emulator.features.recurrence import expansion
 from graphcal.targets import open_target, parse_target
 
 PST = "Pacific Standard Time"

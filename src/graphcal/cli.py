@@ -27,6 +27,12 @@ def _cmd_emulator_serve(args: argparse.Namespace) -> int:
     return serve_command(host=args.host, port=args.port, seed=args.seed, faults=args.fault)
 
 
+def _cmd_emulator_faults(args: argparse.Namespace) -> int:
+    from graphcal.emulator.server import faults_command
+
+    return faults_command(feature=args.feature, as_json=args.json)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from graphcal.runner import run_command
 
@@ -95,8 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=0, help="0 picks a free port (default)")
     serve.add_argument("--seed", default=None, help="JSON seed file (default: the documented users)")
     serve.add_argument("--fault", action="append", default=[],
-                       help="turn on a named fault switch (repeatable); see graphcal.emulator.faults")
+                       help="turn on a named fault switch (repeatable); `graphcal emulator faults` lists them")
     serve.set_defaults(func=_cmd_emulator_serve)
+    faults = emu_sub.add_parser("faults", help="list the fault switches by feature")
+    faults.add_argument("--feature", default=None, help="only this feature's (core, events, ...)")
+    faults.add_argument("--json", action="store_true", help="machine-readable output")
+    faults.set_defaults(func=_cmd_emulator_faults)
 
     schemas = sub.add_parser("schemas", help="JSON Schemas from Graph's v1.0 metadata")
     schemas_sub = schemas.add_subparsers(dest="schemas_command", required=True, metavar="COMMAND")

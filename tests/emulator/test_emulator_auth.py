@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from graphcal.emulator.seed import DEFAULT_SEED
+from graphcal.emulator.core.seed import DEFAULT_SEED
 from graphcal.emulator.server import EmulatorServer
 
 from emulator_support import assert_graph_error, client, lunch, token

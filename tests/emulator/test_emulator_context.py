@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import httpx
 
-from graphcal.emulator.serialize import GRAPH_ROOT
+from graphcal.emulator.core.serialize import GRAPH_ROOT
 from graphcal.emulator.server import EmulatorServer
 
 from emulator_support import client, lunch

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from graphcal import timezones
-from graphcal.emulator.bodies import html_to_text
+from graphcal.emulator.core.bodies import html_to_text
 from graphcal.emulator.server import EmulatorServer
 from graphcal.schema import validate
 

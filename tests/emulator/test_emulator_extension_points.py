@@ -12,11 +12,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from graphcal.emulator import app as app_module
-from graphcal.emulator import mail
+from graphcal.emulator.features.scheduling import mail
 from graphcal.emulator.app import create_app
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError
-from graphcal.emulator.faults import FAULTS
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.app import FAULTS
 from graphcal.emulator.server import EmulatorServer
 
 from emulator_support import assert_graph_error, client, lunch
@@ -27,12 +27,13 @@ def test_create_app_returns_an_asgi_app_with_the_documented_state() -> None:
     assert callable(app)
     assert {"store", "faults", "event_hooks", "mailbox_access", "seed"} <= set(vars(app.state)["_state"])
     assert app.state.faults == frozenset()
-    assert "graphcal.emulator.routes_events" in app_module.ROUTE_MODULES
+    assert [f.key for f in app_module.FEATURES] == ["calendars", "events", "recurrence", "scheduling"]
 
 
 def test_every_fault_has_a_one_line_description() -> None:
     assert FAULTS
-    for name, description in FAULTS.items():
+    for name, declared in FAULTS.items():
+        description = declared.fault.description
         assert name == name.strip() and "\n" not in description and description
 
 
@@ -217,7 +218,7 @@ def test_occurrences_resolve_through_the_core_item_route(server: EmulatorServer,
     assert_graph_error(alex.get(f"me/events/{occurrences[1]}"), 404, "ErrorItemNotFound")
     assert [e["id"] for e in alex.get("me/events").json()["value"]] == [master_id]  # masters only
     assert alex.delete(f"me/events/{master_id}").status_code == 204
-    assert server.app.state.store.extension("graphcal.emulator.routes_recurrence", dict) == {}
+    assert server.app.state.store.extension("graphcal.emulator.features.recurrence.routes", dict) == {}
 
 
 def test_a_feature_plugs_virtual_events_into_the_core(server: EmulatorServer, alex: httpx.Client) -> None:

@@ -8,7 +8,7 @@ import httpx
 import msal
 import pytest
 
-from graphcal.emulator.seed import DEFAULT_SEED
+from graphcal.emulator.core.seed import DEFAULT_SEED
 from graphcal.emulator.server import EmulatorServer
 
 FAKE = "login.emulator.invalid"

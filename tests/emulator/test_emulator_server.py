@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from graphcal.emulator.server import EmulatorServer
-from graphcal.emulator.seed import DEFAULT_SEED
+from graphcal.emulator.core.seed import DEFAULT_SEED
 from graphcal.errors import ConfigError
 
 from emulator_support import client

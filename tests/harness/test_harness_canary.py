@@ -48,7 +48,7 @@ def test_recorded_cassettes_and_reports_hold_no_token_or_password(tmp_path: Path
 def test_committed_cassettes_hold_no_secret_and_only_persona_placeholders():
     import re
 
-    from graphcal.emulator.seed import DEFAULT_SEED
+    from graphcal.emulator.core.seed import DEFAULT_SEED
 
     root = Path(__file__).resolve().parents[2] / "cassettes"
     secrets = [u["password"] for u in DEFAULT_SEED["users"] if u.get("password")]

@@ -96,7 +96,11 @@ def test_schemas_build_on_a_missing_or_non_csdl_file(capsys, tmp_path: Path):
 
 def test_emulator_serve_with_a_missing_seed_or_an_unknown_fault(capsys, tmp_path: Path):
     assert "missing.json" in one_line(capsys, ["emulator", "serve", "--seed", str(tmp_path / "missing.json")])
-    assert "unknown fault switch(es) nope; known:" in one_line(capsys, ["emulator", "serve", "--fault", "nope"])
+    assert one_line(capsys, ["emulator", "serve", "--fault", "nope"]) == (
+        "graphcal: unknown fault switch(es) nope; `graphcal emulator faults` lists them")
+    # a near miss names the closest declared names, not all of them
+    line = one_line(capsys, ["emulator", "serve", "--fault", "six-digit-datetime"])
+    assert line.endswith("did you mean six-digit-datetimes?") and "respond-200" not in line, line
 
 
 def test_the_documented_emulator_persona_config_signs_everyone_in(tmp_path: Path):

@@ -1,7 +1,7 @@
 """Property tests: the emulator's own expansion agrees with the independent oracle.
 
 Random valid series (tests/recurrence/strategies.py) and windows are expanded twice: by the
-emulator (directly through ``graphcal.emulator.expansion`` for many examples, and over real HTTP
+emulator (directly through ``graphcal.emulator.features.recurrence.expansion`` for many examples, and over real HTTP
 ``/instances`` for a sample) and by ``graphcal.recurrence``. Hypothesis shrinks any disagreement
 to a minimal series and window, printed in the failure.
 """
@@ -16,7 +16,7 @@ from recurrence_emulator_http import Mailbox
 from strategies import series_with_window
 
 from graphcal import recurrence
-from graphcal.emulator import expansion
+from graphcal.emulator.features.recurrence import expansion
 from graphcal.invariants.registry import CATALOG, load_catalog
 
 load_catalog()

@@ -7,7 +7,7 @@ from typing import Any
 
 from recurrence_emulator_http import Mailbox
 
-from graphcal.emulator.routes_recurrence import occurrence_id
+from graphcal.emulator.features.recurrence.routes import occurrence_id
 from graphcal.emulator.server import EmulatorServer
 
 PST = "Pacific Standard Time"

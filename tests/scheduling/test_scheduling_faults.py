@@ -1,9 +1,11 @@
 """Against a target that breaks one documented claim at a time, the suite fails that claim, by id.
 
-The target is the emulator with one fault switch on (graphcal.emulator.faults.FAULTS); the suite
+The target is the emulator with one fault switch on (graphcal.emulator.app.FAULTS); the suite
 runs against it as a ``url:`` target, exactly as it would against any Graph-compatible server,
-and its results.json must show the invariant the fault breaks as failed. A baseline run without
-faults shows the same invariants passing, so it is the fault that fails them.
+and its results.json must show the invariants the fault declares (``Fault.breaks``) as failed.
+A baseline run without faults shows the same invariants passing, so it is the fault that fails
+them. Scheduling faults run the one scenario that exercises them; the core's and the events
+feature's faults run every suite (their invariants are checked across features).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from graphcal.emulator.faults import FAULTS
+from graphcal.emulator.app import FAULTS
 from graphcal.emulator.server import EmulatorServer
 from graphcal.personas import write_persona_config
 
@@ -24,45 +26,45 @@ MAIN, LITERAL, DECLINE = ("test_tentative_with_a_new_time_proposal", "test_tenta
                           "test_decline_with_a_new_time_proposal")
 TENTATIVE, ACCEPT, DISALLOW = ("test_tentative_without_a_proposal", "test_accept", "test_organizer_disallows_proposals")
 
-# fault switch -> (the scenario that exercises the claim, the invariants that must fail)
-BREAKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "proposals-default-disallowed": (ACCEPT, ("PROP-1.2",)),
-    "allow-flag-ignored": (DISALLOW, ("PROP-1.1", "PROP-6.1")),
-    "organizer-status-none": (ACCEPT, ("PROP-1.3",)),
-    "attendees-pre-accepted": (ACCEPT, ("PROP-1.4",)),
-    "invite-wrong-type": (ACCEPT, ("PROP-7.1",)),
-    "invite-hides-allow-flag": (ACCEPT, ("PROP-7.2",)),
-    "invite-no-event": (ACCEPT, ("PROP-7.3",)),
-    "copy-is-organizer": (ACCEPT, ("PROP-7.4",)),
-    "copy-already-accepted": (ACCEPT, ("PROP-7.5",)),
-    "copy-busy": (ACCEPT, ("PROP-7.6",)),
-    "copy-new-icaluid": (ACCEPT, ("PROP-7.7",)),
-    "copy-wrong-time": (ACCEPT, ("PROP-7.8",)),
-    "respond-200": (ACCEPT, ("PROP-2.1",)),
-    "respond-returns-event": (ACCEPT, ("PROP-2.2",)),
-    "own-copy-unchanged": (ACCEPT, ("PROP-2.3",)),
-    "strict-respond-body": (LITERAL, ("PROP-2.4",)),
-    "reply-plain-subject": (DECLINE, ("PROP-3.2",)),
-    "reply-from-organizer": (ACCEPT, ("PROP-3.3",)),
-    "reply-says-accepted": (TENTATIVE, ("PROP-3.4", "PROP-3.5")),
-    "reply-drops-proposal": (DECLINE, ("PROP-3.6",)),
-    "reply-null-proposal": (ACCEPT, ("PROP-3.7",)),
-    "reply-times-are-proposal": (DECLINE, ("PROP-3.8",)),
-    "reply-ignores-send-response": (DISALLOW, ("PROP-3.9",)),
-    "status-not-recorded": (ACCEPT, ("PROP-4.1",)),
-    "status-time-missing": (ACCEPT, ("PROP-4.2",)),
-    "event-drops-proposal": (DECLINE, ("PROP-4.3",)),
-    "proposal-on-every-attendee": (DECLINE, ("PROP-4.4",)),
-    "move-reverted": (MAIN, ("PROP-5.1",)),
-    "move-keeps-status": (MAIN, ("PROP-5.2", "PROP-5.3")),
-    "move-resets-time-now": (MAIN, ("PROP-5.3",)),
-    "move-keeps-proposal": (MAIN, ("PROP-5.4",)),
-    "move-leaves-copies": (MAIN, ("PROP-5.5",)),
-    "move-sends-no-update": (MAIN, ("PROP-5.6",)),
-    "proposals-always-allowed": (DISALLOW, ("PROP-6.1",)),
-    "proposal-without-send-response": (ACCEPT, ("PROP-6.2",)),
-    "error-body-plain": (ACCEPT, ("PROP-6.3",)),
-    "rejection-changes-status": (DISALLOW, ("PROP-6.4",)),
+# scheduling fault switch -> the scenario that exercises its claim; the invariants it must make
+# fail are the fault's declaration (graphcal.emulator.app.FAULTS[fault].fault.breaks)
+SCENARIO: dict[str, str] = {
+    "proposals-default-disallowed": ACCEPT,
+    "allow-flag-ignored": DISALLOW,
+    "organizer-status-none": ACCEPT,
+    "attendees-pre-accepted": ACCEPT,
+    "invite-wrong-type": ACCEPT,
+    "invite-hides-allow-flag": ACCEPT,
+    "invite-no-event": ACCEPT,
+    "copy-is-organizer": ACCEPT,
+    "copy-already-accepted": ACCEPT,
+    "copy-busy": ACCEPT,
+    "copy-new-icaluid": ACCEPT,
+    "copy-wrong-time": ACCEPT,
+    "respond-200": ACCEPT,
+    "respond-returns-event": ACCEPT,
+    "own-copy-unchanged": ACCEPT,
+    "strict-respond-body": LITERAL,
+    "reply-plain-subject": DECLINE,
+    "reply-from-organizer": ACCEPT,
+    "reply-says-accepted": TENTATIVE,
+    "reply-drops-proposal": DECLINE,
+    "reply-null-proposal": ACCEPT,
+    "reply-times-are-proposal": DECLINE,
+    "reply-ignores-send-response": DISALLOW,
+    "status-not-recorded": ACCEPT,
+    "status-time-missing": ACCEPT,
+    "event-drops-proposal": DECLINE,
+    "proposal-on-every-attendee": DECLINE,
+    "move-reverted": MAIN,
+    "move-keeps-status": MAIN,
+    "move-resets-time-now": MAIN,
+    "move-keeps-proposal": MAIN,
+    "move-leaves-copies": MAIN,
+    "move-sends-no-update": MAIN,
+    "proposals-always-allowed": DISALLOW,
+    "proposal-without-send-response": ACCEPT,
+    "rejection-changes-status": DISALLOW,
 }
 
 
@@ -102,45 +104,69 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorS
 
 def run_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[EmulatorServer, Path],
               faults: frozenset[str], *tests: str) -> dict[tuple[str, str], dict[str, Any]]:
-    """Run scenarios of the proposals suite against the emulator with ``faults`` on; returns
-    (scenario, invariant id) -> the invariant's entry in results.json."""
+    """Run scenarios of the proposals suite (none named: every suite) against the emulator with
+    ``faults`` on; returns (scenario, invariant id) -> the invariant's entry in results.json."""
     srv, config = target
     srv.app.state.faults = faults  # the app reads the switches on every request
     monkeypatch.setenv("GRAPHCAL_DELIVERY_DEADLINE_S", "1")  # a message that never comes: stop soon
     report = tmp_path / "report"
     # in-process (a subprocess per fault would cost seconds each); the suite's own outcome is
     # not the point, its results.json is
-    pytest.main([*(f"{SUITE}::{t}" for t in tests), f"--rootdir={PROJECT}", "--target", f"url:{srv.base_url}",
+    pytest.main([*(f"{SUITE}::{t}" for t in tests or ()), *(() if tests else (str(PROJECT / "suites"),)), f"--rootdir={PROJECT}", "--target", f"url:{srv.base_url}",
                  "--persona-config", str(config), "--report-dir", str(report), "-p", "no:cacheprovider",
                  "-q", "-p", "no:randomly"])
     results = json.loads((report / "results.json").read_text(encoding="utf-8"))
     return {(s["name"], inv["id"]): inv for s in results["scenarios"] for inv in s["invariants"]}
 
 
+def breaks(fault: str) -> tuple[str, ...]:
+    return FAULTS[fault].fault.breaks
+
+
+CROSS_CUTTING = sorted(name for name, d in FAULTS.items() if d.feature in ("core", "events"))
+
+
 def test_every_switch_the_scheduling_modules_read_is_exercised():
-    sources = "".join((PROJECT / "src/graphcal/emulator" / name).read_text(encoding="utf-8")
-                      for name in ("scheduling.py", "routes_respond.py", "mail.py"))
+    sources = "".join((PROJECT / "src/graphcal/emulator/features/scheduling" / name).read_text(encoding="utf-8")
+                      for name in ("delivery.py", "respond.py", "mail.py"))
     read = {name for name in FAULTS if f'"{name}"' in sources}
-    assert read and read <= set(BREAKS), sorted(read - set(BREAKS))
-    assert set(BREAKS) <= set(FAULTS)
+    assert read and read <= set(SCENARIO), sorted(read - set(SCENARIO))
+    # every scheduling fault an invariant can see has its scenario here
+    assert set(SCENARIO) == {name for name, d in FAULTS.items()
+                             if d.feature == "scheduling" and d.fault.breaks}
 
 
 def test_without_faults_the_claims_hold(tmp_path, monkeypatch, target):
     verdicts = run_suite(tmp_path, monkeypatch, target, frozenset(), MAIN, LITERAL, DECLINE, TENTATIVE, ACCEPT, DISALLOW)
-    for fault, (scenario, ids) in BREAKS.items():
-        for invariant_id in ids:
+    for fault, scenario in SCENARIO.items():
+        for invariant_id in breaks(fault):
             assert verdicts[(scenario, invariant_id)]["verdict"] == "pass", (fault, invariant_id,
                                                                            verdicts[(scenario, invariant_id)])
 
 
-@pytest.mark.parametrize("fault", sorted(BREAKS))
+@pytest.mark.parametrize("fault", sorted(SCENARIO))
 def test_a_fault_fails_its_invariant(tmp_path, monkeypatch, target, fault):
-    scenario, ids = BREAKS[fault]
+    scenario = SCENARIO[fault]
     verdicts = run_suite(tmp_path, monkeypatch, target, frozenset({fault}), scenario)
-    for invariant_id in ids:
+    for invariant_id in breaks(fault):
         entry = verdicts[(scenario, invariant_id)]
         assert entry["verdict"] == "fail", (fault, invariant_id, entry)
         assert entry["message"], entry
+
+
+def test_without_faults_every_suite_passes_the_cross_cutting_claims(tmp_path, monkeypatch, target):
+    verdicts = run_suite(tmp_path, monkeypatch, target, frozenset())
+    claimed = {i for fault in CROSS_CUTTING for i in breaks(fault)}
+    seen = {i for (_, i) in verdicts}
+    assert claimed <= seen, sorted(claimed - seen)
+    assert [k for k, v in verdicts.items() if k[1] in claimed and v["verdict"] != "pass"] == []
+
+
+@pytest.mark.parametrize("fault", CROSS_CUTTING)
+def test_a_core_or_events_fault_fails_its_invariants_somewhere(tmp_path, monkeypatch, target, fault):
+    verdicts = run_suite(tmp_path, monkeypatch, target, frozenset({fault}))
+    failed = {i for (_, i), entry in verdicts.items() if entry["verdict"] == "fail" and entry["message"]}
+    assert set(breaks(fault)) <= failed, (fault, sorted(set(breaks(fault)) - failed))
 
 
 def test_a_context_outside_v1_fails_prop_4_5(tmp_path, monkeypatch):

@@ -1,16 +1,15 @@
 """The emulator's ASGI application.
 
-``create_app(seed=None, faults=frozenset(), extra_routes=())`` builds a Starlette app whose
-routes are the list :data:`ROUTE_MODULES` assembles (each feature module exports ``ROUTES``);
-a feature adds its module to that list (or passes ``extra_routes``), and a feature that plugs
-into the core's event routes lists its module, which has ``install(app)``, in
-:data:`FEATURE_MODULES`. State on ``app.state``:
-``store`` (the only shared state), ``faults``, ``event_hooks``, ``mailbox_access``.
+``create_app(seed=None, faults=frozenset(), extra_routes=())`` builds a Starlette app from the
+core (:data:`graphcal.emulator.core.CORE`: sign-in and users routes first) and the features in
+:data:`FEATURES`, in that order: their routes in match order, then each ``install(app)``. A new
+feature adds its ``FEATURE`` to that list (or a test passes ``extra_routes``). :data:`FAULTS`
+holds every declared fault switch. State on ``app.state``: ``store`` (the only shared state),
+``faults``, ``event_hooks``, ``mailbox_access``.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any, Iterable
 
@@ -22,45 +21,26 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from graphcal.emulator import auth
-from graphcal.emulator.errors import GraphError, error_response
-from graphcal.emulator.faults import check_names
-from graphcal.emulator.hooks import EventHooks
-from graphcal.emulator.seed import normalise_seed
-from graphcal.emulator.store import Store
+from graphcal.emulator.core import CORE, auth
+from graphcal.emulator.core.errors import GraphError, error_response
+from graphcal.emulator.core.faults import Declared, check_names, declare
+from graphcal.emulator.core.feature import Feature
+from graphcal.emulator.core.hooks import EventHooks
+from graphcal.emulator.core.seed import normalise_seed
+from graphcal.emulator.core.store import Store
+from graphcal.emulator.features import calendars, events, recurrence, scheduling
 
 _log = logging.getLogger("graphcal.emulator")
 
-# Feature modules whose ROUTES make up the app, in match order.
-ROUTE_MODULES: list[str] = [
-    "graphcal.emulator.routes_users",
-    "graphcal.emulator.routes_calendars",
-    "graphcal.emulator.routes_events",
-    "graphcal.emulator.routes_recurrence",
-    "graphcal.emulator.routes_respond",
-    "graphcal.emulator.routes_cancel",
-    "graphcal.emulator.routes_messages",
-]
+# The features, in route match order (their install hooks run in this order too).
+FEATURES: tuple[Feature, ...] = (calendars.FEATURE, events.FEATURE, recurrence.FEATURE, scheduling.FEATURE)
 
-
-# Feature modules whose install(app) plugs them into the core (app.state.event_hooks).
-FEATURE_MODULES: list[str] = [
-    "graphcal.emulator.scheduling",         # meeting delivery (issue 5)
-    "graphcal.emulator.routes_recurrence",  # occurrences behind the event item routes
-]
+# Every fault switch: name -> its owner (a feature key, or "core") and declaration.
+FAULTS: dict[str, Declared] = declare((f.key, f.faults) for f in (CORE, *FEATURES))
 
 
 def routes(extra: Iterable[BaseRoute] = ()) -> list[BaseRoute]:
-    collected: list[BaseRoute] = [
-        Route("/{tenant}/oauth2/v2.0/token", auth.token_endpoint, methods=["POST"]),
-        Route("/{tenant}/v2.0/.well-known/openid-configuration", auth.openid_configuration,
-              methods=["GET"]),
-        Route("/common/userrealm/{username}", auth.user_realm, methods=["GET"]),
-    ]
-    for name in ROUTE_MODULES:
-        collected.extend(importlib.import_module(name).ROUTES)
-    collected.extend(extra)
-    return collected
+    return [*CORE.routes, *(r for feature in FEATURES for r in feature.routes), *extra]
 
 
 async def _graph_error(request: Request, exc: Exception) -> Response:
@@ -153,10 +133,11 @@ def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = froze
     normalised = normalise_seed(seed)
     app.state.seed = normalised
     app.state.store = Store(normalised)
-    app.state.faults = check_names(frozenset(faults))
+    app.state.faults = check_names(faults, FAULTS)
     app.state.event_hooks = EventHooks()
-    for name in FEATURE_MODULES:
-        importlib.import_module(name).install(app)
+    for feature in FEATURES:
+        if feature.install is not None:
+            feature.install(app)
     app.state.mailbox_access = auth.default_mailbox_access
     app.state.tenant_aliases = {normalised["tenant"].lower(), "common", "organizations",
                                 str(normalised.get("domain", "")).lower()} - {""}

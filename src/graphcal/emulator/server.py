@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import sys
 import threading
@@ -12,10 +13,11 @@ from typing import Any, Iterable
 
 import uvicorn
 
-from graphcal.emulator.app import create_app
-from graphcal.emulator.faults import check_names
-from graphcal.emulator.seed import load_seed, normalise_seed, personas
-from graphcal.emulator.store import Store
+from graphcal.emulator.app import FAULTS, FEATURES, create_app
+from graphcal.emulator.core import CORE
+from graphcal.emulator.core.faults import check_names
+from graphcal.emulator.core.seed import load_seed, normalise_seed, personas
+from graphcal.emulator.core.store import Store
 from graphcal.errors import ConfigError, GraphcalError
 
 _START_TIMEOUT_S = 10.0
@@ -103,11 +105,34 @@ class EmulatorServer:
         self.stop()
 
 
+def faults_command(feature: str | None = None, as_json: bool = False) -> int:
+    """``graphcal emulator faults``: the declared fault switches by feature, with the invariants
+    each must make fail."""
+    owners = [CORE.key, *(f.key for f in FEATURES)]
+    if feature is not None and feature not in owners:
+        raise ConfigError(f"unknown feature {feature!r}; the emulator's: {', '.join(owners)}")
+    listed = [(name, d) for name, d in FAULTS.items() if feature in (None, d.feature)]
+    if as_json:
+        print(json.dumps([{"name": name, "feature": d.feature, "description": d.fault.description,
+                           "breaks": list(d.fault.breaks), "no_invariant": d.fault.no_invariant}
+                          for name, d in listed], indent=2))
+        return 0
+    width = max((len(name) for name, _ in listed), default=0)
+    for owner in owners:
+        mine = [(name, d.fault) for name, d in listed if d.feature == owner]
+        if mine:
+            print(f"{owner} ({len(mine)})")
+        for name, fault in mine:
+            print(f"  {name:<{width}}  {fault.description}")
+            print(f"  {'':<{width}}  breaks: {', '.join(fault.breaks) or fault.no_invariant}")
+    return 0
+
+
 def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str]) -> int:
     """``graphcal emulator serve``: serve until interrupted; prints the URLs and personas."""
     data = load_seed(seed)
     try:
-        names = check_names(frozenset(faults))
+        names = check_names(faults, FAULTS)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)

@@ -3,7 +3,7 @@
 One parser for every collection: what a collection's options may name is a
 :class:`Properties` table (its OData type, a getter per property path, which paths are
 instants, what $select and $expand accept). :data:`EVENTS` is the event table; other
-collections (``routes_messages``) define their own. Unknown or unsupported options answer
+collections (scheduling's ``messages``) define their own. Unknown or unsupported options answer
 400, as Graph does, never silently ignored. Bad property names in $select/$orderby/$filter
 answer 400 ``RequestBroker--ParseUri`` (Graph's URI-parser code). $filter supports what the
 walkthroughs use: comparisons (eq ne gt ge lt le) on scalar properties and instants
@@ -22,9 +22,9 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 
 from graphcal import timezones
-from graphcal.emulator.errors import GraphError
-from graphcal.emulator.serialize import SELECTABLE
-from graphcal.emulator.store import StoredEvent
+from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.core.serialize import SELECTABLE
+from graphcal.emulator.core.store import StoredEvent
 
 T = TypeVar("T")
 MAX_TOP = 1000

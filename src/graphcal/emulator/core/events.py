@@ -17,9 +17,10 @@ from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from graphcal import timezones
-from graphcal.emulator import bodies
-from graphcal.emulator.errors import GraphError, bad_request, body_read
-from graphcal.emulator.store import Calendar, Store, StoredEvent, User
+from graphcal.emulator.core import bodies
+from graphcal.emulator.core.errors import GraphError, bad_request, body_read
+from graphcal.emulator.core.store import Calendar, Store, StoredEvent, User
+from graphcal.emulator.core.faults import active
 
 NO_RESPONSE_TIME = "0001-01-01T00:00:00Z"
 
@@ -381,7 +382,7 @@ def _derive_locations(fields: dict[str, Any], sent: dict[str, Any]) -> None:
 def emitted_locations(fields: dict[str, Any], faults: frozenset[str]) -> tuple[dict, list]:
     loc_in = fields.get("location_in")
     location = _emitted_location(loc_in or {}, primary=True)
-    if "location-not-mirrored" in faults:
+    if active(faults, "location-not-mirrored"):
         return location, []
     return location, [_emitted_location(l, primary=False) for l in fields.get("locations_in", [])]
 
@@ -407,7 +408,7 @@ def _apply_online(store: Store, owner: User, calendar: Calendar, ev_id: str,
             provider = calendar.defaultOnlineMeetingProvider
         fields["isOnlineMeeting"] = True
         fields["onlineMeetingProvider"] = provider
-        fields["onlineMeeting"] = None if "no-online-meeting" in faults else _online_meeting(
+        fields["onlineMeeting"] = None if active(faults, "no-online-meeting") else _online_meeting(
             store, owner, ev_id)
     elif "onlineMeetingProvider" in sent and not fields.get("isOnlineMeeting"):
         fields["onlineMeetingProvider"] = sent["onlineMeetingProvider"]
@@ -437,7 +438,7 @@ def create_event(store: Store, owner: User, calendar: Calendar, payload: dict[st
     """
     sent = _read(payload)
     tid = sent.get("transactionId")
-    if tid and "duplicate-transaction" not in faults:
+    if tid and not active(faults, "duplicate-transaction"):
         existing = store.event_by_transaction(owner.id, tid)
         if existing is not None:
             return existing, False
@@ -483,5 +484,5 @@ def update_event(store: Store, event: StoredEvent, payload: dict[str, Any],
     start_utc, end_utc = _instants(fields)
     _apply_online(store, owner, store.calendars[event.calendar_id], event.id, fields, sent, faults)
     event.fields, event.start_utc, event.end_utc = fields, start_utc, end_utc
-    store.touch(event, keep_change_key="stale-changekey" in faults)
+    store.touch(event, keep_change_key=active(faults, "stale-changekey"))
     return event

@@ -19,9 +19,10 @@ from datetime import datetime, timezone
 from typing import Any, Iterator, Sequence
 from urllib.parse import quote
 
-from graphcal.emulator import bodies
-from graphcal.emulator.serialize import GRAPH_ROOT, Prefs, event_payload, user_context, zoned
-from graphcal.emulator.store import Store, StoredEvent, User, canonical_id, encode_id
+from graphcal.emulator.core import bodies
+from graphcal.emulator.core.prefer import Prefs
+from graphcal.emulator.core.serialize import event_payload, user_context, zoned
+from graphcal.emulator.core.store import Store, StoredEvent, User, canonical_id, encode_id
 
 GRAPH_TYPE = "#microsoft.graph."
 REQUEST, RESPONSE, NOTICE = "eventMessageRequest", "eventMessageResponse", "eventMessage"

@@ -5,20 +5,17 @@ Property order follows the documented create responses (user-post-events.md exam
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from functools import lru_cache
 from datetime import timezone
 from typing import Any, Sequence
 from urllib.parse import quote
 
-from starlette.requests import Request
-
 from graphcal import timezones
-from graphcal.emulator import bodies
-from graphcal.emulator.errors import GraphError
-from graphcal.emulator.events import emitted_locations
-from graphcal.emulator.store import Calendar, Store, StoredEvent
+from graphcal.emulator.core import bodies
+from graphcal.emulator.core.events import emitted_locations
+from graphcal.emulator.core.prefer import Prefs
+from graphcal.emulator.core.store import Calendar, Store, StoredEvent
+from graphcal.emulator.core.faults import active
 
 GRAPH_ROOT = "https://graph.microsoft.com/v1.0"
 
@@ -35,55 +32,6 @@ SELECTABLE = frozenset(EVENT_PROPERTIES) | {"id"}
 # Rendered after "type" when an event's fields hold them (occurrences and exceptions).
 SERIES_POSITION: tuple[str, ...] = ("occurrenceId", "originalStart")
 
-_PREFER_ITEM = re.compile(r'([A-Za-z][\w.\-]*)\s*=\s*(?:"([^"]*)"|([^,;\s]+))')
-
-
-@dataclass(frozen=True)
-class Prefs:
-    """What the request's Prefer headers ask for."""
-
-    timezone: str | None = None      # the zone name as the client spelled it
-    body_type: str | None = None     # "text" | "html"
-    max_page_size: int | None = None
-
-    def applied(self, *, collection: bool = True) -> str | None:
-        """The Preference-Applied value; odata.maxpagesize only applies to collections."""
-        parts = []
-        if self.timezone is not None:
-            parts.append(f'outlook.timezone="{self.timezone}"')
-        if self.body_type is not None:
-            parts.append(f'outlook.body-content-type="{self.body_type}"')
-        if self.max_page_size is not None and collection:
-            parts.append(f"odata.maxpagesize={self.max_page_size}")
-        return ", ".join(parts) or None
-
-
-def prefs(request: Request) -> Prefs:
-    """Parse ``Prefer``; an unknown zone is 400 TimeZoneNotSupportedException, never ignored."""
-    tz = body = page = None
-    for header in request.headers.getlist("prefer"):
-        for name, quoted, bare in _PREFER_ITEM.findall(header):
-            value = quoted if quoted or not bare else bare
-            key = name.lower()
-            if key == "outlook.timezone":
-                if not timezones.is_known(value):
-                    raise GraphError(400, "TimeZoneNotSupportedException",
-                                     f"A valid TimeZone value must be specified. The following "
-                                     f"TimeZone value is not supported: '{value}'.")
-                tz = value
-            elif key == "outlook.body-content-type":
-                if value.lower() not in ("text", "html"):
-                    raise GraphError(400, "ErrorInvalidRequest",
-                                     f"The value '{value}' of outlook.body-content-type is not "
-                                     f"supported: use \"text\" or \"html\".")
-                body = value.lower()
-            elif key == "odata.maxpagesize" and value.isdigit() and int(value) > 0:
-                page = int(value)
-    if "ignore-prefer-timezone" in request.app.state.faults:
-        tz = None
-    return Prefs(tz, body, page)
-
-
 def _stamp(dt: Any) -> str:
     # createdDateTime/lastModifiedDateTime: UTC, trailing zeros trimmed, Z (GRAPH-FACTS).
     text = dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f").rstrip("0").rstrip(".")
@@ -96,7 +44,7 @@ def zoned(instant: Any, prefs_: Prefs) -> dict[str, str]:
     return {"dateTime": timezones.format_local(timezones.to_local(instant, label)), "timeZone": label}
 
 
-def _zoned(ev: StoredEvent, which: str, prefs_: Prefs, six_digits: bool) -> dict[str, str]:
+def _zoned(ev: StoredEvent, which: str, prefs_: Prefs) -> dict[str, str]:
     # The preferred zone or UTC, on reads and writes alike (event.md; GRAPH-FACTS). Three doc
     # examples answer a POST without Prefer in the request's zone, and users report live Graph
     # doing so and ignoring Prefer on POST (microsoft-graph-docs-contrib#8645); the suite's
@@ -107,8 +55,6 @@ def _zoned(ev: StoredEvent, which: str, prefs_: Prefs, six_digits: bool) -> dict
         value = {"dateTime": timezones.format_local(local), "timeZone": prefs_.timezone or "UTC"}
     else:
         value = zoned(ev.start_utc if which == "start" else ev.end_utc, prefs_)
-    if six_digits:
-        value["dateTime"] = value["dateTime"][:-1]
     return value
 
 
@@ -157,7 +103,6 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
     location = locations = None
     if "location" in wanted or "locations" in wanted:
         location, locations = emitted_locations(f, faults)
-    six = "six-digit-datetimes" in faults
     for name in wanted:
         if name == "createdDateTime":
             out[name] = _stamp(ev.created)
@@ -177,14 +122,14 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
             out[name] = bodies.preview_of(f["body"])
         elif name == "transactionId":
             # Only returned when set (event.md).
-            if ev.transaction_id is not None and "drop-transaction-id" not in faults:
+            if ev.transaction_id is not None:
                 out[name] = ev.transaction_id
         elif name == "webLink":
             out[name] = _web_link(ev.id)
         elif name == "body":
             out[name] = bodies.payload(f["body"], prefs_.body_type)
         elif name in ("start", "end"):
-            out[name] = _zoned(ev, name, prefs_, six)
+            out[name] = _zoned(ev, name, prefs_)
         elif name == "location":
             out[name] = location
         elif name == "locations":
@@ -192,12 +137,12 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
         elif name == "type":
             out[name] = f[name]
             if select is None:
-                # An occurrence's or exception's place in its series (set by routes_recurrence).
+                # An occurrence's or exception's place in its series (set by the recurrence feature).
                 out.update((key, f[key]) for key in SERIES_POSITION if key in f)
         elif name == "recurrence":
             rec = f["recurrence"]
             out[name] = (f.get("recurrence_sent") if rec is not None
-                         and "recurrence-not-normalised" in faults else rec)
+                         and active(faults, "recurrence-not-normalised") else rec)
         else:
             out[name] = f[name]
     return out

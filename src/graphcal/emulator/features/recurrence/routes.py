@@ -14,7 +14,7 @@ series: its exceptions and cancellations are dropped (Outlook does the same; Gra
 the state remembers which (recurrence, start, end) it belongs to, so no update hook is needed.
 
 This module owns the ``/instances`` and ``/calendarView`` routes. The event item and collection
-routes are the core's (``routes_events``); :func:`install` plugs the series into them through
+routes are the events feature's (``features.events.routes``); :func:`install` plugs the series into them through
 ``app.state.event_hooks``: :class:`Occurrences` resolves, updates and deletes occurrence ids,
 a master's GET renders ``cancelledOccurrences``/``exceptionOccurrences`` on request, and the
 fault switches ``rec-accept-invalid`` and ``rec-events-lists-occurrences`` misbehave there.
@@ -36,16 +36,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphcal import timezones
-from graphcal.emulator import events as event_writes
-from graphcal.emulator import expansion, odata
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, bad_request
-from graphcal.emulator.hooks import EventProperty
-from graphcal.emulator.routes_calendars import find_calendar
-from graphcal.emulator.routes_events import ITEMS, locate_event
-from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import Prefs, event_payload, prefs, user_context
-from graphcal.emulator.store import Store, StoredEvent, User, encode_id, is_well_formed_id
+from graphcal.emulator.core import events as event_writes
+from graphcal.emulator.features.recurrence import expansion
+from graphcal.emulator.core import odata
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError, bad_request
+from graphcal.emulator.core.hooks import EventProperty
+from graphcal.emulator.core.lookup import ITEMS, find_calendar, locate_event
+from graphcal.emulator.core.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.core.prefer import Prefs, prefs
+from graphcal.emulator.core.serialize import event_payload, user_context
+from graphcal.emulator.core.store import Store, StoredEvent, User, encode_id, is_well_formed_id
+from graphcal.emulator.core.faults import active
 
 STATE_KEY = __name__               # this module's entry in store.extensions
 _MARK = b"\x03OCC"                 # separates the master's id bytes from the occurrence date
@@ -123,7 +125,7 @@ def _ical_uid(master: StoredEvent, day: date) -> str:
 def _position(master: StoredEvent, day: date, original_start: datetime,
               faults: frozenset[str]) -> dict[str, Any]:
     """occurrenceId and originalStart: the occurrence's place in its series (event resource)."""
-    if "rec-oid-utc" in faults:
+    if active(faults, "rec-oid-utc"):
         day = original_start.astimezone(timezone.utc).date()
     return {"occurrenceId": occurrence_id_property(master.id, day),
             "originalStart": timezones.format_instant(original_start).replace(".0000000Z", "Z")}
@@ -183,7 +185,7 @@ def series_members(store: Store, master: StoredEvent, w_start: datetime, w_end: 
     """Occurrences and exceptions of a master overlapping the window (cancelled ones left out)."""
     state = _state(store, master)
     exceptions = state.exceptions
-    cancelled = set() if "rec-cancelled-listed" in faults else set(state.cancelled)
+    cancelled = set() if active(faults, "rec-cancelled-listed") else set(state.cancelled)
     out = [_occurrence(master, slot, faults)
            for slot in expansion.slots(_series(master, faults), w_start, w_end)
            if slot.date.isoformat() not in cancelled and slot.date.isoformat() not in exceptions]
@@ -251,7 +253,7 @@ def _instances(request: Request, store: Store, owner: User, w_start: datetime, w
     items: list[StoredEvent] = []
     if ev.fields.get("type") == "seriesMaster":
         items = series_members(store, ev, w_start, w_end, faults)
-        if "rec-instances-include-master" in faults:
+        if active(faults, "rec-instances-include-master"):
             items.append(ev)
     return items, f"events('{quote(ev.id, safe='')}')/instances"
 
@@ -310,11 +312,11 @@ class Occurrences:
         draft = dataclasses.replace(event, fields=copy.deepcopy(event.fields))
         event_writes.update_event(store, draft, sent, faults)
         day = date.fromisoformat(event.fields["occurrence_date"])
-        if ("start" in sent or "end" in sent) and "rec-no-boundary-check" not in faults:
+        if ("start" in sent or "end" in sent) and not active(faults, "rec-no-boundary-check"):
             _check_boundaries(store, master, day, draft, faults)
-        draft.fields["type"] = ("occurrence" if "rec-exception-stays-occurrence" in faults
+        draft.fields["type"] = ("occurrence" if active(faults, "rec-exception-stays-occurrence")
                                 else "exception")
-        draft.fields["seriesMasterId"] = (None if "rec-exception-loses-master" in faults
+        draft.fields["seriesMasterId"] = (None if active(faults, "rec-exception-loses-master")
                                           else master.id)
         exceptions = _state(store, master).exceptions
         exceptions[day.isoformat()] = {
@@ -334,7 +336,7 @@ class Occurrences:
 
     def listed(self, store: Store, owner: User, shown: list[StoredEvent],
                faults: frozenset[str]) -> list[StoredEvent]:
-        if "rec-events-lists-occurrences" not in faults:
+        if not active(faults, "rec-events-lists-occurrences"):
             return []
         # the fault: a listing also shows each listed master's first occurrences
         extra: list[StoredEvent] = []
@@ -395,14 +397,14 @@ def _repaired(recurrence: Any, start: Any) -> Any:
 
 def _cancelled_occurrences(store: Store, ev: StoredEvent, p: Prefs, faults: frozenset[str]) -> Any:
     is_master = ev.fields.get("type") == "seriesMaster"
-    dates = ([] if not is_master or "rec-no-cancelled-occurrences" in faults
+    dates = ([] if not is_master or active(faults, "rec-no-cancelled-occurrences")
              else sorted(_state(store, ev).cancelled))
     return [occurrence_id_property(ev.id, date.fromisoformat(d)) for d in dates]
 
 
 def _exception_occurrences(store: Store, ev: StoredEvent, p: Prefs, faults: frozenset[str]) -> Any:
     is_master = ev.fields.get("type") == "seriesMaster"
-    records = ({} if not is_master or "rec-no-exception-occurrences" in faults
+    records = ({} if not is_master or active(faults, "rec-no-exception-occurrences")
                else _state(store, ev).exceptions)
     members = sorted((_exception(ev, iso, rec) for iso, rec in records.items()),
                      key=lambda m: m.start_utc)
@@ -417,7 +419,7 @@ def _drop_series(request: Request, store: Store, event: StoredEvent) -> None:
 
 
 def _accept_invalid(request: Request, sent: dict[str, Any]) -> None:
-    if "rec-accept-invalid" in request.app.state.faults and "recurrence" in sent:
+    if active(request, "rec-accept-invalid") and "recurrence" in sent:
         sent["recurrence"] = _repaired(sent["recurrence"], sent.get("start"))
 
 

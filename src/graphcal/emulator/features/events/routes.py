@@ -3,7 +3,7 @@
 Collections: ``/events``, ``/calendar/events``, ``/calendars/{id}/events`` under ``/me`` and
 ``/users/{id|upn}``. Items: ``/events/{id}`` (and the same under a calendar). These routes are
 the only ones for those paths: features plug in through ``app.state.event_hooks``
-(:mod:`graphcal.emulator.hooks`), e.g. an item id that is not stored is resolved by the
+(:mod:`graphcal.emulator.core.hooks`), e.g. an item id that is not stored is resolved by the
 features' virtual events (recurrence's occurrences), which then answer PATCH and DELETE.
 """
 
@@ -17,43 +17,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graphcal.emulator import events as event_writes
-from graphcal.emulator import odata
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, not_found, request_ids
-from graphcal.emulator.hooks import EventHooks, VirtualEvents
-from graphcal.emulator.routes_calendars import find_calendar
-from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import (GRAPH_ROOT, SELECTABLE, Prefs, event_context,
-                                         event_payload, prefs)
-from graphcal.emulator.store import Store, StoredEvent, User, is_well_formed_id
-
-
-def locate_event(request: Request, owner: User, *,
-                 stored_only: bool = False) -> tuple[StoredEvent, VirtualEvents | None]:
-    """The event the path names and the feature that computes it (None for a stored event):
-    a stored event first, then the features' virtual events (unless ``stored_only``).
-    400 ErrorInvalidIdMalformed / 404 ErrorItemNotFound."""
-    store: Store = request.app.state.store
-    event_id = request.path_params["event_id"]
-    if not is_well_formed_id(event_id):
-        raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
-    ev, source = store.event(owner.id, event_id), None
-    if ev is None and not stored_only:
-        ev, source = _hooks(request).resolve(store, owner, event_id, request.app.state.faults)
-    cal_id = request.path_params.get("calendar_id")
-    if ev is None or (cal_id is not None and ev.calendar_id != find_calendar(request, owner).id):
-        raise not_found()
-    return ev, source
-
-
-def find_event(request: Request, owner: User) -> StoredEvent:
-    """The stored event the path names (meeting responses act on stored events only)."""
-    return locate_event(request, owner, stored_only=True)[0]
-
-
-def _hooks(request: Request) -> EventHooks:
-    return request.app.state.event_hooks
+from graphcal.emulator.core import events as event_writes
+from graphcal.emulator.core import odata
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.core.lookup import COLLECTIONS, ITEMS, event_hooks, find_calendar, locate_event, remove
+from graphcal.emulator.core.prefer import Prefs, prefs
+from graphcal.emulator.core.routing import context_user, empty_response, json_response, mailbox_routes
+from graphcal.emulator.core.serialize import GRAPH_ROOT, SELECTABLE, event_context, event_payload
+from graphcal.emulator.core.store import Store, StoredEvent, User
 
 
 def _calendar_scope(request: Request) -> str | None:
@@ -64,14 +36,14 @@ async def create(request: Request) -> Response:
     owner = mailbox(request)
     p = prefs(request)
     payload = event_writes.parse_json(await request.body())
-    _hooks(request).received(request, payload)
+    event_hooks(request).received(request, payload)
     store: Store = request.app.state.store
     faults = request.app.state.faults
     with store.lock:
         calendar = find_calendar(request, owner)
         ev, created = event_writes.create_event(store, owner, calendar, payload, faults)
         if created:
-            _hooks(request).created(request, store, ev, payload)
+            event_hooks(request).created(request, store, ev, payload)
         body = {"@odata.context": event_context(context_user(request, owner), _calendar_scope(request)),
                 **event_payload(ev, store, p, faults)}
     location = f"{GRAPH_ROOT}/users('{owner.id}')/events('{quote(ev.id, safe='')}')"
@@ -98,14 +70,14 @@ async def list_events(request: Request) -> Response:
             request, q, items, event_context(context_user(request, owner), collection=True,
                                              select=q.select_order), render, p.max_page_size)
         body["value"] += [event_payload(ev, store, p, faults)
-                          for ev in _hooks(request).listed(store, owner, shown, faults)]
+                          for ev in event_hooks(request).listed(store, owner, shown, faults)]
     return json_response(request, body, 200, p)
 
 
 async def get_event(request: Request) -> Response:
     owner = mailbox(request)
     p = prefs(request)
-    extra = _hooks(request).properties
+    extra = event_hooks(request).properties
     if (_names(request, "$select") | _names(request, "$expand")) & extra.keys():
         return _get_with_properties(request, owner, p)
     q = odata.parse(request)
@@ -132,7 +104,7 @@ def _names(request: Request, option: str) -> set[str]:
 def _get_with_properties(request: Request, owner: User, p: Prefs) -> Response:
     """GET of one event whose $select/$expand names properties a feature renders (e.g. a series
     master's cancelledOccurrences and exceptionOccurrences)."""
-    extra = _hooks(request).properties
+    extra = event_hooks(request).properties
     wanted, expand = _names(request, "$select"), _names(request, "$expand")
     unknown = ((wanted - extra.keys() - SELECTABLE)
                | (expand - {name for name, prop in extra.items() if prop.expandable}))
@@ -165,7 +137,7 @@ async def update(request: Request) -> Response:
         if source is None:
             before = copy.deepcopy(ev.fields)
             event_writes.update_event(store, ev, payload, faults)
-            _hooks(request).updated(request, store, ev, payload, before)
+            event_hooks(request).updated(request, store, ev, payload, before)
         else:
             ev = source.update(store, owner, ev, payload, faults)
         body = {"@odata.context": event_context(context_user(request, owner)),
@@ -173,29 +145,13 @@ async def update(request: Request) -> Response:
     return json_response(request, body, 200, p)
 
 
-def remove(request: Request, store: Store, owner: User, ev: StoredEvent,
-           source: VirtualEvents | None) -> None:
-    """Remove an event ``locate_event`` found (under ``store.lock``): a stored one through the
-    write hooks, a virtual one through the feature that computes it."""
-    if source is None:
-        store.remove_event(owner.id, ev.id)
-        _hooks(request).deleted(request, store, ev)
-    else:
-        source.delete(store, owner, ev)
-
-
 async def delete(request: Request) -> Response:
     owner = mailbox(request)
     store: Store = request.app.state.store
     with store.lock:
         remove(request, store, owner, *locate_event(request, owner))
-    rid, crid = request_ids(request)
-    return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
+    return empty_response(request, 204)
 
-
-# Mailbox-relative paths of event collections and items; features add sub-paths of ITEMS.
-COLLECTIONS = ("/events", "/calendar/events", "/calendars/{calendar_id}/events")
-ITEMS = ("/events/{event_id}", "/calendar/events/{event_id}", "/calendars/{calendar_id}/events/{event_id}")
 
 ROUTES: list[Route] = [
     *(r for suffix in COLLECTIONS

@@ -6,13 +6,17 @@ from typing import Any, Awaitable, Callable
 from urllib.parse import quote
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from graphcal.emulator.errors import request_ids
-from graphcal.emulator.serialize import Prefs
+from graphcal.emulator.core.errors import request_ids
+from graphcal.emulator.core.faults import Output
+from graphcal.emulator.core.output import finish
+from graphcal.emulator.core.prefer import Prefs
 
 API = "/v1.0"
+GRAPH_JSON = ("application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;"
+              "charset=utf-8")
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -49,8 +53,12 @@ def json_response(request: Request, body: Any, status: int = 200, prefs: Prefs |
     all_headers = {"request-id": rid, "client-request-id": crid, **(headers or {})}
     collection = isinstance(body, dict) and "value" in body
     applied = prefs.applied(collection=collection) if prefs is not None else None
-    if applied and "no-preference-applied" not in request.app.state.faults:
+    if applied:
         all_headers["Preference-Applied"] = applied
-    return JSONResponse(body, status_code=status, headers=all_headers,
-                        media_type="application/json;odata.metadata=minimal;"
-                                   "odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
+    return finish(request, Output(status, body, all_headers, GRAPH_JSON))
+
+
+def empty_response(request: Request, status: int) -> Response:
+    """An answer without a body (202 of an action, 204 of a DELETE)."""
+    rid, crid = request_ids(request)
+    return finish(request, Output(status, None, {"request-id": rid, "client-request-id": crid}))

@@ -22,15 +22,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphcal import timezones
-from graphcal.emulator import scheduling
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, bad_request, body_read, request_ids
-from graphcal.emulator.events import date_time_time_zone, parse_json
-from graphcal.emulator.mail import TimeSlot
-from graphcal.emulator.routes_events import ITEMS, find_event
-from graphcal.emulator.routing import Endpoint, context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import event_context, event_payload, prefs
-from graphcal.emulator.store import Store
+from graphcal.emulator.features.scheduling import delivery as scheduling
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError, bad_request, body_read
+from graphcal.emulator.core.events import date_time_time_zone, parse_json
+from graphcal.emulator.features.scheduling.mail import TimeSlot
+from graphcal.emulator.core.lookup import ITEMS, find_event
+from graphcal.emulator.core.routing import Endpoint, context_user, empty_response, mailbox_routes
+from graphcal.emulator.core.prefer import prefs
+from graphcal.emulator.core.serialize import event_context, event_payload
+from graphcal.emulator.core.store import Store
+from graphcal.emulator.core.faults import active
 
 PARAMETERS = {
     "accept": ("comment", "sendResponse"),
@@ -114,24 +116,31 @@ def _handler(action: str) -> Endpoint:
     async def respond(request: Request) -> Response:
         owner = mailbox(request)
         faults: frozenset[str] = request.app.state.faults
-        parsed = parse_respond_body(await request.body(), action, strict="strict-respond-body" in faults)
+        parsed = parse_respond_body(await request.body(), action, strict=active(faults, "strict-respond-body"))
         store: Store = request.app.state.store
         with store.lock:
             copy_event = find_event(request, owner)
             _check_respondable(store, faults, copy_event, action, parsed)
             scheduling.respond(store, faults, owner, copy_event, action, parsed.comment,
                                parsed.send_response, parsed.proposed)
-            body = None
-            if "respond-returns-event" in faults:
-                body = {"@odata.context": event_context(context_user(request, owner)),
-                        **event_payload(copy_event, store, prefs(request), faults)}
-        status = 200 if "respond-200" in faults else 202
-        if body is not None:
-            return json_response(request, body, status)
-        rid, crid = request_ids(request)
-        return Response(status_code=status, headers={"request-id": rid, "client-request-id": crid})
+        return empty_response(request, 202)
     respond.__name__ = action
     return respond
+
+
+def responded_event(request: Request) -> dict[str, Any]:
+    """The attendee's copy the action answered for, as a GET of it renders it (for the fault
+    respond-returns-event)."""
+    owner = mailbox(request)
+    store: Store = request.app.state.store
+    with store.lock:
+        copy_event = find_event(request, owner)
+        return {"@odata.context": event_context(context_user(request, owner)),
+                **event_payload(copy_event, store, prefs(request), request.app.state.faults)}
+
+
+def is_respond_action(request: Request) -> bool:
+    return request.url.path.rsplit("/", 1)[-1] in PARAMETERS
 
 
 def _check_respondable(store: Store, faults: frozenset[str], copy_event: Any, action: str,
@@ -144,12 +153,12 @@ def _check_respondable(store: Store, faults: frozenset[str], copy_event: Any, ac
     if parsed.proposed is None:
         return
     problem = None
-    if not fields.get("allowNewTimeProposals", True) and "proposals-always-allowed" not in faults:
+    if not fields.get("allowNewTimeProposals", True) and not active(faults, "proposals-always-allowed"):
         problem = "The organizer of this meeting does not allow new time proposals (allowNewTimeProposals is false)."
-    elif not parsed.send_response and "proposal-without-send-response" not in faults:
+    elif not parsed.send_response and not active(faults, "proposal-without-send-response"):
         problem = "A proposedNewTime requires sendResponse to be true."
     if problem is not None:
-        if "rejection-changes-status" in faults:
+        if active(faults, "rejection-changes-status"):
             scheduling.record_rejected_response(store, copy_event, action)
         raise bad_request(problem)
 

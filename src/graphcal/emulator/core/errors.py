@@ -12,7 +12,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import Response
+
+from graphcal.emulator.core.faults import Output
+from graphcal.emulator.core.output import finish
 
 
 class GraphError(Exception):
@@ -62,8 +65,4 @@ def error_response(request: Request, status: int, code: str, message: str,
                    headers: dict[str, str] | None = None) -> Response:
     rid, crid = request_ids(request)
     all_headers = {"request-id": rid, "client-request-id": crid, **(headers or {})}
-    faults = getattr(request.app.state, "faults", frozenset())
-    if "error-body-plain" in faults:
-        return PlainTextResponse(f"{code}: {message}", status_code=status, headers=all_headers)
-    return JSONResponse(error_body(request, code, message), status_code=status,
-                        headers=all_headers)
+    return finish(request, Output(status, error_body(request, code, message), all_headers))

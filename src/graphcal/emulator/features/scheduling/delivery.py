@@ -9,11 +9,11 @@ under ``store.lock`` right after the organizer's create/update/delete:
 - update of a meeting property: copies follow and attendees get an update request; a new
   start/end resets every attendee's status on the organizer's event to notResponded at
   4501-01-01T00:00:00Z and drops proposals (meeting-proposals walkthrough, step 5);
-- delete (and cancel, ``routes_cancel``): copies are marked cancelled and attendees get a
+- delete (and cancel, ``cancel``): copies are marked cancelled and attendees get a
   meetingCancelled eventMessage; its body is the cancel's comment when the request has one
   (``request.state`` attribute :data:`CANCELLATION_COMMENT`), else the event's body.
 
-:func:`respond` is the accept / tentativelyAccept / decline logic (routes_respond parses and
+:func:`respond` is the accept / tentativelyAccept / decline logic (``respond`` parses and
 validates the request). Delivery is immediate; the suite polls anyway, as it must live.
 """
 
@@ -28,13 +28,14 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from graphcal import timezones
-from graphcal.emulator import bodies
-from graphcal.emulator.events import NO_RESPONSE_TIME
-from graphcal.emulator.mail import (
+from graphcal.emulator.core import bodies
+from graphcal.emulator.core.events import NO_RESPONSE_TIME
+from graphcal.emulator.features.scheduling.mail import (
     MEETING_MESSAGE_TYPE, NOTICE, REQUEST, RESPONSE, StoredMessage, TimeSlot, mailboxes, message_fields,
     new_message_id, slot_of,
 )
-from graphcal.emulator.store import Store, StoredEvent, User
+from graphcal.emulator.core.store import Store, StoredEvent, User
+from graphcal.emulator.core.faults import active
 
 RESET_RESPONSE = "notResponded"
 RESET_TIME = "4501-01-01T00:00:00Z"      # documented status time after the organizer moves
@@ -45,7 +46,7 @@ SHOW_AS_AFTER = {"accepted": "busy", "tentativelyAccepted": "tentative", "declin
 SUBJECT_PREFIX = {"accepted": "Accepted: ", "tentativelyAccepted": "Tentative: ", "declined": "Declined: "}
 NEW_TIME_PROPOSED = "New Time Proposed: "
 CANCELED = "Canceled: "
-CANCELLATION_COMMENT = "cancellation_comment"   # request.state attribute set by routes_cancel
+CANCELLATION_COMMENT = "cancellation_comment"   # request.state attribute set by cancel.py
 # Properties of the organizer's event that attendees see; a change to one sends an update.
 MEETING_PROPERTIES = ("subject", "body", "start", "end", "isAllDay", "location_in", "locations_in",
                       "recurrence", "allowNewTimeProposals", "attendees", "isOnlineMeeting",
@@ -54,7 +55,7 @@ MEETING_PROPERTIES = ("subject", "body", "start", "end", "isAllDay", "location_i
 _ORGANIZER_ONLY = ("isOrganizer", "responseStatus", "showAs", "categories", "reminderMinutesBeforeStart",
                    "isReminderOn")
 
-# Fault switches: the names this module honours are listed in graphcal.emulator.faults.FAULTS.
+# Fault switches: the names this module honours are declared in this package's FEATURE.
 
 
 def install(app: Starlette) -> None:
@@ -118,9 +119,9 @@ def _copy_fields(event: StoredEvent, faults: frozenset[str]) -> dict[str, Any]:
     for attendee in fields.get("attendees") or []:
         attendee["status"] = {"response": "none", "time": NO_RESPONSE_TIME}
         attendee.pop("proposedNewTime", None)
-    if "invite-hides-allow-flag" in faults:
+    if active(faults, "invite-hides-allow-flag"):
         fields["allowNewTimeProposals"] = False
-    if "copy-wrong-time" in faults:
+    if active(faults, "copy-wrong-time"):
         for key in ("start", "end"):
             local = timezones.parse_local(fields[key]["dateTime"]) + timedelta(hours=1)
             fields[key] = {"dateTime": timezones.format_local(local), "timeZone": fields[key]["timeZone"]}
@@ -133,7 +134,7 @@ def _sync_copy(store: Store, event: StoredEvent, user: User, faults: frozenset[s
     fields = _copy_fields(event, faults)
     existing = find_copy(store, user, event.ical_uid)
     start_utc, end_utc = event.start_utc, event.end_utc
-    if "copy-wrong-time" in faults:
+    if active(faults, "copy-wrong-time"):
         start_utc, end_utc = start_utc + timedelta(hours=1), end_utc + timedelta(hours=1)
     if existing is not None:
         kept = {k: existing.fields[k] for k in _ORGANIZER_ONLY if k in existing.fields}
@@ -145,10 +146,10 @@ def _sync_copy(store: Store, event: StoredEvent, user: User, faults: frozenset[s
         store.touch(existing)
         return existing
     fields.update({
-        "isOrganizer": "copy-is-organizer" in faults,
+        "isOrganizer": active(faults, "copy-is-organizer"),
         "responseStatus": ({"response": "accepted", "time": timezones.format_instant(now_utc())}
-                           if "copy-already-accepted" in faults else {"response": "none", "time": NO_RESPONSE_TIME}),
-        "showAs": "busy" if "copy-busy" in faults else "tentative",
+                           if active(faults, "copy-already-accepted") else {"response": "none", "time": NO_RESPONSE_TIME}),
+        "showAs": "busy" if active(faults, "copy-busy") else "tentative",
         "categories": [], "reminderMinutesBeforeStart": 15, "isReminderOn": True,
     })
     created = now_utc()
@@ -156,14 +157,14 @@ def _sync_copy(store: Store, event: StoredEvent, user: User, faults: frozenset[s
         id=store.new_event_id(user), owner_id=user.id, calendar_id=store.default_calendar(user.id).id,
         fields=fields, start_utc=start_utc, end_utc=end_utc, created=created, modified=created,
         change_key=store.new_change_key(user),
-        ical_uid=store.new_ical_uid(created) if "copy-new-icaluid" in faults else event.ical_uid)
+        ical_uid=store.new_ical_uid(created) if active(faults, "copy-new-icaluid") else event.ical_uid)
     return store.add_event(copy_event)
 
 
 def _send_request(store: Store, event: StoredEvent, user: User, copy_event: StoredEvent,
                   faults: frozenset[str], *, previous: TimeSlot | None, request_type: str) -> None:
     organizer = store.users[event.owner_id]
-    plain = "invite-wrong-type" in faults
+    plain = active(faults, "invite-wrong-type")
     extra: dict[str, Any] = {} if plain else {
         "allowNewTimeProposals": copy_event.fields["allowNewTimeProposals"],
         "meetingRequestType": request_type,
@@ -177,7 +178,7 @@ def _send_request(store: Store, event: StoredEvent, user: User, copy_event: Stor
     sent = now_utc()
     mailboxes(store).deliver(StoredMessage(
         id=new_message_id(user), owner_id=user.id, kind=NOTICE if plain else REQUEST, fields=fields,
-        meeting=slot_of(event), event_id=None if "invite-no-event" in faults else copy_event.id,
+        meeting=slot_of(event), event_id=None if active(faults, "invite-no-event") else copy_event.id,
         ical_uid=event.ical_uid, sent=sent, received=sent, change_key=store.new_change_key(user),
         previous=previous))
 
@@ -193,29 +194,29 @@ def _invite(store: Store, event: StoredEvent, users: list[User], faults: frozens
     moved = update == "fullUpdate"
     for user in users:
         existing = find_copy(store, user, event.ical_uid)
-        if existing is not None and moved and "move-leaves-copies" in faults:
+        if existing is not None and moved and active(faults, "move-leaves-copies"):
             copy_event = existing
         else:
             copy_event = _sync_copy(store, event, user, faults, reset_response=moved)
         if existing is None:
             _send_request(store, event, user, copy_event, faults, previous=None,
                           request_type="newMeetingRequest")
-        elif not (moved and "move-sends-no-update" in faults):
+        elif not (moved and active(faults, "move-sends-no-update")):
             _send_request(store, event, user, copy_event, faults, previous=previous if moved else None,
                           request_type=update or "informationalUpdate")
 
 
 def on_create(request: Request, store: Store, event: StoredEvent, sent: dict[str, Any]) -> None:
     faults = _faults(request)
-    if "allowNewTimeProposals" not in sent and "proposals-default-disallowed" in faults:
+    if "allowNewTimeProposals" not in sent and active(faults, "proposals-default-disallowed"):
         event.fields["allowNewTimeProposals"] = False
-    if sent.get("allowNewTimeProposals") is False and "allow-flag-ignored" in faults:
+    if sent.get("allowNewTimeProposals") is False and active(faults, "allow-flag-ignored"):
         event.fields["allowNewTimeProposals"] = True
     if not event.fields.get("attendees"):
         return
-    if "organizer-status-none" in faults:
+    if active(faults, "organizer-status-none"):
         event.fields["responseStatus"] = {"response": "none", "time": NO_RESPONSE_TIME}
-    if "attendees-pre-accepted" in faults:
+    if active(faults, "attendees-pre-accepted"):
         for attendee in event.fields["attendees"]:
             attendee["status"] = {"response": "accepted", "time": timezones.format_instant(now_utc())}
     _invite(store, event, attendee_users(store, event), faults)
@@ -243,7 +244,7 @@ def on_update(request: Request, store: Store, event: StoredEvent, sent: dict[str
                         timezones.to_instant(before["end"]["dateTime"], before["end"]["timeZone"]),
                         before["start"]["timeZone"])
     moved = (old_slot.start, old_slot.end) != (event.start_utc, event.end_utc)
-    if moved and "move-reverted" in faults:
+    if moved and active(faults, "move-reverted"):
         event.fields["start"], event.fields["end"] = before["start"], before["end"]
         event.start_utc, event.end_utc = old_slot.start, old_slot.end
         moved = False
@@ -259,12 +260,12 @@ def on_update(request: Request, store: Store, event: StoredEvent, sent: dict[str
 
 
 def _reset_statuses(event: StoredEvent, faults: frozenset[str]) -> None:
-    if "move-keeps-status" in faults:
+    if active(faults, "move-keeps-status"):
         return
-    time = timezones.format_instant(now_utc()) if "move-resets-time-now" in faults else RESET_TIME
+    time = timezones.format_instant(now_utc()) if active(faults, "move-resets-time-now") else RESET_TIME
     for attendee in event.fields.get("attendees") or []:
         attendee["status"] = {"response": RESET_RESPONSE, "time": time}
-        if "move-keeps-proposal" not in faults:
+        if not active(faults, "move-keeps-proposal"):
             attendee.pop("proposedNewTime", None)
 
 
@@ -316,27 +317,27 @@ def respond(store: Store, faults: frozenset[str], attendee: User, copy_event: St
     """
     response = RESPONSE_OF_ACTION[action]
     stamp = now_utc()
-    if "own-copy-unchanged" not in faults:
+    if not active(faults, "own-copy-unchanged"):
         copy_event.fields["responseStatus"] = {"response": response, "time": timezones.format_instant(stamp)}
         copy_event.fields["showAs"] = SHOW_AS_AFTER[response]
         store.touch(copy_event)
-    if not send_response and "reply-ignores-send-response" not in faults:
+    if not send_response and not active(faults, "reply-ignores-send-response"):
         return
     organizer, organizer_event = find_organizer_event(store, copy_event)
     if organizer is None:
         return  # an organizer outside this tenant: the reply leaves the emulator
     _send_reply(store, faults, attendee, organizer, organizer_event or copy_event, response, comment,
                 proposed, stamp)
-    if organizer_event is not None and "status-not-recorded" not in faults:
+    if organizer_event is not None and not active(faults, "status-not-recorded"):
         _record_on_organizer_event(store, faults, organizer_event, attendee, response, proposed, stamp)
 
 
 def _send_reply(store: Store, faults: frozenset[str], attendee: User, organizer: User, event: StoredEvent,
                 response: str, comment: str | None, proposed: TimeSlot | None, stamp: datetime) -> None:
-    kind_of_reply = "accepted" if "reply-says-accepted" in faults else response
-    prefix = (NEW_TIME_PROPOSED if proposed is not None and "reply-plain-subject" not in faults
+    kind_of_reply = "accepted" if active(faults, "reply-says-accepted") else response
+    prefix = (NEW_TIME_PROPOSED if proposed is not None and not active(faults, "reply-plain-subject")
               else SUBJECT_PREFIX[response])
-    sender = organizer if "reply-from-organizer" in faults else attendee
+    sender = organizer if active(faults, "reply-from-organizer") else attendee
     fields = message_fields(
         subject=prefix + event.fields["subject"], sender=sender,
         to=[{"emailAddress": organizer.email_address}],
@@ -344,10 +345,10 @@ def _send_reply(store: Store, faults: frozenset[str], attendee: User, organizer:
         event_fields=event.fields, meeting_message_type=MEETING_MESSAGE_TYPE[kind_of_reply],
         responseType=kind_of_reply)
     meeting = slot_of(event)
-    if proposed is not None and "reply-times-are-proposal" in faults:
+    if proposed is not None and active(faults, "reply-times-are-proposal"):
         meeting = proposed
-    carried = None if "reply-drops-proposal" in faults else proposed
-    if proposed is None and "reply-null-proposal" in faults:
+    carried = None if active(faults, "reply-drops-proposal") else proposed
+    if proposed is None and active(faults, "reply-null-proposal"):
         fields["proposedNewTime"] = None
     mailboxes(store).deliver(StoredMessage(
         id=new_message_id(organizer), owner_id=organizer.id, kind=RESPONSE, fields=fields, meeting=meeting,
@@ -357,13 +358,13 @@ def _send_reply(store: Store, faults: frozenset[str], attendee: User, organizer:
 
 def _record_on_organizer_event(store: Store, faults: frozenset[str], event: StoredEvent, attendee: User,
                                response: str, proposed: TimeSlot | None, stamp: datetime) -> None:
-    time = NO_RESPONSE_TIME if "status-time-missing" in faults else timezones.format_instant(stamp)
+    time = NO_RESPONSE_TIME if active(faults, "status-time-missing") else timezones.format_instant(stamp)
     attendees = event.fields.get("attendees") or []
     for i, entry in enumerate(attendees):
         mine = store.user(_address(entry)) is attendee
         status = {"response": response, "time": time} if mine else entry.get("status")
         shown = proposed is not None and (
-            (mine and "event-drops-proposal" not in faults) or (not mine and "proposal-on-every-attendee" in faults))
+            (mine and not active(faults, "event-drops-proposal")) or (not mine and active(faults, "proposal-on-every-attendee")))
         keep = not mine and "proposedNewTime" in entry
         # property order as the walkthrough's step 4 shows it: type, status, proposedNewTime, emailAddress
         attendees[i] = {"type": entry.get("type"), "status": status,

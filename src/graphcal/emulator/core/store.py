@@ -10,6 +10,10 @@ modules (recurrence expansion, scheduling, delta) read and write these records t
 methods below. A feature's own state (recurrence's series exceptions, scheduling's
 messages) is one entry of ``extensions`` keyed by the feature's module name, made on first
 use by :meth:`Store.extension`; a reset (a fresh Store) drops it with the events.
+
+Change journal: every write of a stored event (create, update, delete) appends a
+:class:`JournalEntry` to ``journal``, in write order. Nothing reads it yet: it is where delta
+sync will find what changed since a token (the entry's ``seq``).
 """
 
 from __future__ import annotations
@@ -117,6 +121,14 @@ class StoredEvent:
     seq: int = 0  # creation order within the store, a stable tie-breaker
 
 
+@dataclass(frozen=True)
+class JournalEntry:
+    seq: int          # 1, 2, ... in write order; a delta token will name one
+    change: str       # "created" | "updated" | "deleted"
+    owner_id: str
+    event_id: str
+
+
 class Store:
     """In-memory state of one emulator instance."""
 
@@ -134,6 +146,7 @@ class Store:
         self.refresh_tokens: dict[str, Principal] = {}
         # Feature modules keep their own state here, keyed by module name; a reset clears it.
         self.extensions: dict[str, Any] = {}
+        self.journal: list[JournalEntry] = []
         for u in seed["users"]:
             self._add_user(u)
 
@@ -200,11 +213,15 @@ class Store:
                 + "0" * 16 + "10000000" + uuid.uuid4().hex.upper())
 
     # -- events ------------------------------------------------------------------------------
+    def _record(self, change: str, event: StoredEvent) -> None:
+        self.journal.append(JournalEntry(len(self.journal) + 1, change, event.owner_id, event.id))
+
     def add_event(self, event: StoredEvent) -> StoredEvent:
         event.seq = next(self._counter)
         self.events[event.owner_id][event.id] = event
         if event.transaction_id is not None:
             self._transactions[(event.owner_id, event.transaction_id)] = event.id
+        self._record("created", event)
         return event
 
     def event(self, user_id: str, event_id: str) -> StoredEvent | None:
@@ -224,6 +241,8 @@ class Store:
         ev = self.events.get(user_id, {}).pop(canonical_id(event_id), None)
         if ev is not None and ev.transaction_id is not None:
             self._transactions.pop((user_id, ev.transaction_id), None)
+        if ev is not None:
+            self._record("deleted", ev)
         return ev
 
     def touch(self, event: StoredEvent, *, keep_change_key: bool = False) -> None:
@@ -231,6 +250,7 @@ class Store:
         event.modified = datetime.now(timezone.utc)
         if not keep_change_key:
             event.change_key = self.new_change_key(self.users[event.owner_id])
+        self._record("updated", event)
 
 
 def _is_guid(value: str) -> bool:

@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import GRAPH_ROOT, user_context
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.core.serialize import GRAPH_ROOT, user_context
 
 
 async def get_user(request: Request) -> Response:

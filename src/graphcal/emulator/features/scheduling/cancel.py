@@ -14,14 +14,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graphcal.emulator import scheduling
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import bad_request, body_read, request_ids
-from graphcal.emulator.events import parse_json
-from graphcal.emulator.routes_events import ITEMS, locate_event, remove
-from graphcal.emulator.routes_respond import named_parameters
-from graphcal.emulator.routing import mailbox_routes
-from graphcal.emulator.store import Store
+from graphcal.emulator.features.scheduling import delivery as scheduling
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import bad_request, body_read
+from graphcal.emulator.core.events import parse_json
+from graphcal.emulator.core.lookup import ITEMS, locate_event, remove
+from graphcal.emulator.features.scheduling.respond import named_parameters
+from graphcal.emulator.core.routing import empty_response, mailbox_routes
+from graphcal.emulator.core.store import Store
 
 NOT_ORGANIZER = "Your request can't be completed. You need to be an organizer to cancel a meeting."
 
@@ -49,9 +49,7 @@ async def cancel(request: Request) -> Response:
             raise bad_request(NOT_ORGANIZER)
         setattr(request.state, scheduling.CANCELLATION_COMMENT, comment)
         remove(request, store, owner, ev, source)
-    rid, crid = request_ids(request)
-    status = 200 if "cancel-200" in request.app.state.faults else 202
-    return Response(status_code=status, headers={"request-id": rid, "client-request-id": crid})
+    return empty_response(request, 202)
 
 
 ROUTES: list[Route] = [

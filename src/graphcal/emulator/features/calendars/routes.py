@@ -6,25 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, not_found
-from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import calendar_payload, user_context
-from graphcal.emulator.store import Calendar, Store, User, is_well_formed_id
-
-
-def find_calendar(request: Request, owner: User) -> Calendar:
-    """The calendar the path names (``calendar_id`` path param, or the default calendar)."""
-    store: Store = request.app.state.store
-    cal_id = request.path_params.get("calendar_id")
-    if cal_id is None:
-        return store.default_calendar(owner.id)
-    if not is_well_formed_id(cal_id):
-        raise GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.")
-    cal = store.calendar(owner.id, cal_id)
-    if cal is None:
-        raise not_found()
-    return cal
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.lookup import find_calendar
+from graphcal.emulator.core.routing import context_user, json_response, mailbox_routes
+from graphcal.emulator.core.serialize import calendar_payload, user_context
+from graphcal.emulator.core.store import Store
 
 
 async def get_calendar(request: Request) -> Response:

@@ -1,7 +1,7 @@
 """Messages: ``/me/messages`` (and ``/mailFolders/inbox/messages``), get by id, delete.
 
 Enough of Graph's message API for a client to find its meeting messages without knowing
-their ids: the OData options of :mod:`graphcal.emulator.odata` over the properties in
+their ids: the OData options of :mod:`graphcal.emulator.core.odata` over the properties in
 :data:`MESSAGES` (``$top`` default 10, ``$skip``, ``$select``, ``$orderby``, default
 ``receivedDateTime desc`` (Graph's default for messages), ``$filter``, ``$count``) and
 ``$expand=microsoft.graph.eventMessage/event``.
@@ -13,13 +13,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from graphcal.emulator import odata
-from graphcal.emulator.auth import mailbox
-from graphcal.emulator.errors import GraphError, not_found, request_ids
-from graphcal.emulator.mail import SELECTABLE, StoredMessage, mailboxes, message_context, message_payload
-from graphcal.emulator.routing import context_user, json_response, mailbox_routes
-from graphcal.emulator.serialize import prefs
-from graphcal.emulator.store import Store, is_well_formed_id
+from graphcal.emulator.core import odata
+from graphcal.emulator.core.auth import mailbox
+from graphcal.emulator.core.errors import GraphError, not_found, request_ids
+from graphcal.emulator.features.scheduling.mail import SELECTABLE, StoredMessage, mailboxes, message_context, message_payload
+from graphcal.emulator.core.routing import context_user, empty_response, json_response, mailbox_routes
+from graphcal.emulator.core.prefer import prefs
+from graphcal.emulator.core.store import Store, is_well_formed_id
 
 EXPAND_EVENT = "microsoft.graph.eventMessage/event"
 
@@ -92,7 +92,7 @@ async def delete_message(request: Request) -> Response:
         message = _find_message(request, store, owner.id)
         mailboxes(store).remove(owner.id, message.id)
     rid, crid = request_ids(request)
-    return Response(status_code=204, headers={"request-id": rid, "client-request-id": crid})
+    return empty_response(request, 204)
 
 
 ROUTES: list[Route] = [

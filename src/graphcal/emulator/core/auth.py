@@ -21,8 +21,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from graphcal.emulator.errors import GraphError
-from graphcal.emulator.store import Principal, Store, User
+from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.core.store import Principal, Store, User
 
 TOKEN_LIFETIME_S = 3599
 _DELEGATED_SCOPE = "Calendars.ReadWrite Calendars.ReadWrite.Shared MailboxSettings.Read User.Read"

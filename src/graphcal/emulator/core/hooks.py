@@ -1,20 +1,20 @@
 """Event hooks: the one place where the core's event routes let feature modules plug in.
 
 ``app.state.event_hooks`` is an :class:`EventHooks`; a feature registers on it in its
-``install(app)`` (listed in ``app.FEATURE_MODULES``). The event routes are defined once, in
-``routes_events``; features never shadow them.
+``install(app)`` (its ``Feature.install``, run for each of ``app.FEATURES``). The event routes are defined once, in
+the events feature (``features/events/routes.py``); features never shadow them.
 
 - Writes: routes call ``created``, ``updated`` and ``deleted`` after the store changed and
   while ``store.lock`` is still held, so a hook sees (and may change) consistent state, e.g.
   meeting scheduling copies the event into attendee mailboxes. A hook raising
-  :class:`graphcal.emulator.errors.GraphError` turns the response into that error (the store
+  :class:`graphcal.emulator.core.errors.GraphError` turns the response into that error (the store
   change is not rolled back: hooks should validate before writing). ``before_create`` hooks
   see the JSON object a client POSTed before it is validated.
 - Events that are not stored: ``virtual`` is the resolver chain behind the store. An item path
   (``/events/{id}``) names a stored event first, else the first :class:`VirtualEvents` that
   knows the id (recurrence's occurrences); that source then answers PATCH and DELETE of it
   (the write hooks above are for stored events: they are not called for virtual ones).
-  Meeting responses (``routes_respond``) act on stored events only.
+  Meeting responses (scheduling's ``respond``) act on stored events only.
   Collections (``/events``) list stored events (series masters and single instances) only.
 - Properties: ``properties`` are event properties a feature renders on a GET of one event
   that asks for them by ``$select`` (or ``$expand`` when expandable).
@@ -27,8 +27,8 @@ from typing import Any, Callable, Protocol
 
 from starlette.requests import Request
 
-from graphcal.emulator.serialize import Prefs
-from graphcal.emulator.store import Store, StoredEvent, User
+from graphcal.emulator.core.prefer import Prefs
+from graphcal.emulator.core.store import Store, StoredEvent, User
 
 # sent: the JSON object the client sent (already validated); before: a deep copy of
 # event.fields as it was before an update.

@@ -15,7 +15,7 @@ a ``dayOfMonth`` past the month's end falls on the month's last day; a relative 
 the union of ``daysOfWeek``; wall-clock start and duration are kept in the recurrence zone across
 DST (a time in a spring-forward gap is read with the offset before the change).
 
-Fault switches honoured here (see ``graphcal.emulator.faults``): ``rec-enddate-exclusive``,
+Fault switches honoured here (see ``graphcal.emulator.core.faults``): ``rec-enddate-exclusive``,
 ``rec-dst-drift``, ``rec-month-end-skip``.
 """
 
@@ -28,6 +28,7 @@ from typing import Any, Iterator
 from zoneinfo import ZoneInfo
 
 from graphcal import timezones
+from graphcal.emulator.core.faults import active
 
 __all__ = ["Series", "Slot", "series_of", "slots", "neighbours"]
 
@@ -82,7 +83,7 @@ def series_of(fields: dict[str, Any], faults: frozenset[str] = frozenset()) -> S
     pat, rng = rec["pattern"], rec["range"]
     zone_name = rng.get("recurrenceTimeZone") or fields["start"]["timeZone"]
     zone = timezones.zone(zone_name)
-    if "rec-dst-drift" in faults:  # expand in UTC: the wall clock of the first start, in UTC
+    if active(faults, "rec-dst-drift"):  # expand in UTC: the wall clock of the first start, in UTC
         zone, zone_name = ZoneInfo("UTC"), "UTC"
     first = _local(fields["start"], zone)
     last = _local(fields["end"], zone)
@@ -138,7 +139,7 @@ def _distance(s: Series, a: date, b: date) -> int:
 def _month_day(s: Series, year: int, month: int) -> date | None:
     length = _cal.monthrange(year, month)[1]
     if s.day_of_month > length:
-        if "rec-month-end-skip" in s.faults:  # RFC 5545 style: no such day, no occurrence
+        if active(s.faults, "rec-month-end-skip"):  # RFC 5545 style: no such day, no occurrence
             return None
         return date(year, month, length)
     return date(year, month, s.day_of_month)
@@ -187,7 +188,7 @@ def _per_period(s: Series) -> int:
 def _in_range(s: Series, d: date) -> bool:
     if s.end_date is None:
         return True
-    if "rec-enddate-exclusive" in s.faults:
+    if active(s.faults, "rec-enddate-exclusive"):
         return d < s.end_date
     return d <= s.end_date
 

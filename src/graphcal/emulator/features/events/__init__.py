@@ -1,0 +1,65 @@
+"""Events: create, list, get, update and delete of events (the event item and collection routes).
+
+The event resource itself (validation, defaults, writes, serialisation) is the core's
+(``core.events``, ``core.serialize``): recurrence and scheduling write and render events too.
+This feature owns the routes and the faults that bend the event resource.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from starlette.requests import Request
+
+from graphcal.emulator.core.faults import Fault, Output
+from graphcal.emulator.core.feature import Feature
+from graphcal.emulator.features.events import routes
+
+
+def _events_in(body: Any) -> Iterator[dict[str, Any]]:
+    """Every object with an id in a response body: events, wherever they are nested (a
+    collection's value, a message's expanded event, a master's exceptionOccurrences)."""
+    if isinstance(body, dict):
+        if "id" in body:
+            yield body
+        for value in body.values():
+            yield from _events_in(value)
+    elif isinstance(body, list):
+        for value in body:
+            yield from _events_in(value)
+
+
+def _six_digits(request: Request, out: Output) -> None:
+    for event in _events_in(out.body):
+        for key in ("start", "end"):
+            value = event.get(key)
+            if isinstance(value, dict) and "dateTime" in value:
+                value["dateTime"] = value["dateTime"][:-1]
+
+
+def _drop_transaction_id(request: Request, out: Output) -> None:
+    for event in _events_in(out.body):
+        event.pop("transactionId", None)
+
+
+FAULTS: tuple[Fault, ...] = (
+    Fault("stale-changekey", "PATCH keeps the old changeKey and @odata.etag instead of issuing new ones",
+          breaks=("EVT-UPD-2", "EVT-UPD-3")),
+    Fault("ignore-prefer-timezone", "Prefer: outlook.timezone is ignored: times come back in UTC",
+          breaks=("EVT-TZ-1", "EVT-TZ-4")),
+    Fault("duplicate-transaction", "a retried create with the same transactionId creates a second event",
+          breaks=("EVT-TXN-1",)),
+    Fault("drop-transaction-id", "transactionId is not returned in event payloads",
+          breaks=("EVT-CREATE-2", "EVT-DEF-4", "EVT-GOLD-1", "EVT-TXN-1", "EVT-TXN-2"),
+          transform=_drop_transaction_id),
+    Fault("six-digit-datetimes", "start/end dateTime carry 6 fractional digits instead of 7",
+          breaks=("EVT-FMT-1", "REC-GOLD-1"), transform=_six_digits),
+    Fault("location-not-mirrored", "location and locations are not kept in correspondence",
+          breaks=("EVT-LOC-1", "EVT-LOC-2", "EVT-LOC-3", "EVT-GOLD-1", "EVT-GOLD-2", "EVT-GOLD-3", "EVT-GOLD-4", "EVT-GOLD-5", "PROP-8.1", "PROP-8.4")),
+    Fault("no-online-meeting", "isOnlineMeeting true produces no onlineMeeting (joinUrl)",
+          breaks=("EVT-ONLINE-1", "EVT-ONLINE-2", "EVT-GOLD-4")),
+    Fault("recurrence-not-normalised", "recurrence comes back as sent instead of Graph's normalised form",
+          breaks=("EVT-REC-3", "EVT-GOLD-3", "SCHEMA-1", "REC-EXP-1", "REC-EXP-2", "REC-EXP-3", "REC-SHAPE-2")),
+)
+
+FEATURE = Feature(key="events", routes=tuple(routes.ROUTES), faults=FAULTS)
