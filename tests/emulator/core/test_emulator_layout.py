@@ -19,12 +19,14 @@ EMULATOR = Path(app_module.__file__).parent
 PACKAGE = "graphcal.emulator"
 
 
-def imported(path: Path) -> set[str]:
-    """The absolute module names ``path`` imports (relative imports resolved)."""
+def imported(path: Path, source: str | None = None) -> set[str]:
+    """The absolute module names the module at ``path`` (its text: ``source``, else the file's)
+    imports, relative imports resolved."""
     module = ".".join(path.relative_to(EMULATOR.parent.parent).with_suffix("").parts)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    text = path.read_text(encoding="utf-8") if source is None else source
+    for node in ast.walk(ast.parse(text)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -37,10 +39,10 @@ def imported(path: Path) -> set[str]:
     return names
 
 
-def foreign_features(path: Path, own: str | None) -> list[str]:
+def foreign_features(path: Path, own: str | None, source: str | None = None) -> list[str]:
     """The other features' modules ``path`` imports (``own``: its feature, None for the core)."""
     prefix = f"{PACKAGE}.features."
-    return sorted(name for name in imported(path)
+    return sorted(name for name in imported(path, source)
                   if name.startswith(prefix) and name[len(prefix):].split(".")[0] != own)
 
 
@@ -65,21 +67,17 @@ def test_the_core_imports_no_feature() -> None:
     assert not {k: v for k, v in offenders.items() if v}
 
 
-def test_the_checker_sees_absolute_relative_and_local_imports(tmp_path: Path) -> None:
-    # a stand-in module placed in the scheduling package's folder, parsed, never imported
-    fake = EMULATOR / "features" / "scheduling" / "_layout_probe.py"
+def test_the_checker_sees_absolute_relative_and_local_imports() -> None:
+    # the text of a would-be module of the scheduling package (parsed, never written or imported)
+    probe = EMULATOR / "features" / "scheduling" / "_layout_probe.py"
     source = ("from graphcal.emulator.features.events import routes\n"
               "from ..recurrence import expansion\n"
               "from . import mail\n"
               "def f():\n    import graphcal.emulator.features.calendars.routes\n")
-    fake.write_text(source, encoding="utf-8")
-    try:
-        assert foreign_features(fake, "scheduling") == [
-            "graphcal.emulator.features.calendars.routes",
-            "graphcal.emulator.features.events", "graphcal.emulator.features.events.routes",
-            "graphcal.emulator.features.recurrence", "graphcal.emulator.features.recurrence.expansion"]
-    finally:
-        fake.unlink()
+    assert foreign_features(probe, "scheduling", source) == [
+        "graphcal.emulator.features.calendars.routes",
+        "graphcal.emulator.features.events", "graphcal.emulator.features.events.routes",
+        "graphcal.emulator.features.recurrence", "graphcal.emulator.features.recurrence.expansion"]
 
 
 def test_event_writes_are_journalled_in_order(server, alex) -> None:  # noqa: ANN001
