@@ -8,7 +8,7 @@ import httpx
 
 from graphcal.personas import write_persona_config
 
-from harness_support import CanaryAuth, Project, emulator_app, serve
+from tests.harness.harness_support import CanaryAuth, Project, emulator_app, serve
 
 
 def test_recorded_cassettes_and_reports_hold_no_token_or_password(tmp_path: Path):

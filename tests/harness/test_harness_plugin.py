@@ -13,7 +13,7 @@ import pytest
 from graphcal.personas import write_persona_config
 from graphcal.report import SCHEMA_PATH
 
-from harness_support import (
+from tests.harness.harness_support import (
     SCENARIO, Html404ForGraph, IgnoresPreferTimezone, Project, emulator_app, serve,
 )
 

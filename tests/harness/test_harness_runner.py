@@ -10,7 +10,7 @@ from pathlib import Path
 
 from graphcal.personas import write_persona_config
 
-from harness_support import IgnoresPreferTimezone, emulator_app, serve
+from tests.harness.harness_support import IgnoresPreferTimezone, emulator_app, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPHCAL = str(Path(sys.executable).with_name("graphcal"))

@@ -13,7 +13,7 @@ from graphcal.cli import main
 from graphcal.personas import write_persona_config
 from graphcal.targets import open_target, parse_target
 
-from harness_support import Project, emulator_app, serve
+from tests.harness.harness_support import Project, emulator_app, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,7 +11,7 @@ import jsonschema
 from graphcal.personas import write_persona_config
 from graphcal.report import SCHEMA_PATH
 
-from harness_support import Html404ForGraph, IgnoresPreferTimezone, emulator_app, run_pytest, serve
+from tests.harness.harness_support import Html404ForGraph, IgnoresPreferTimezone, emulator_app, run_pytest, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 TZ_SCENARIO = "suites/events/test_create_event.py::test_create_event_in_time_zone_with_transaction_id"

@@ -1,6 +1,6 @@
 """What the invariant unit tests share: a stand-in for a target's answer and a catalog lookup.
 
-Imported by name from the tests beside it (pytest puts this directory on sys.path).
+Imported by the tests beside it by its package path (``tests.invariants.invariants_support``).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from invariants_support import Answer
+from tests.invariants.invariants_support import Answer
 
 from graphcal.invariants import common
 

@@ -11,7 +11,7 @@ import copy
 from typing import Any
 
 import pytest
-from invariants_support import Answer, check
+from tests.invariants.invariants_support import Answer, check
 
 from graphcal import golden
 from graphcal.invariants.registry import CATALOG, MUST, SHOULD, load_catalog

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from invariants_support import Answer, check
+from tests.invariants.invariants_support import Answer, check
 
 from graphcal.invariants import CATALOG, MUST, SHOULD, load_catalog
 

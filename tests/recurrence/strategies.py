@@ -10,8 +10,7 @@ firstDayOfWeek, dayOfMonth 29-31, February 29; the three range types; zones with
 hemispheres, a 30-minute DST (Lord Howe), no DST (India), UTC and an IANA name; wall-clock
 times inside DST gaps; zero-length, short, all-day-like and multi-day durations.
 
-A test under tests/recurrence imports it by name (``from strategies import series``): pytest
-puts this directory on sys.path (see tests/recurrence/conftest.py).
+Tests import it by its package path (``from tests.recurrence.strategies import series``).
 """
 
 from __future__ import annotations

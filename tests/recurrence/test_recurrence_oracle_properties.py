@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from itertools import chain, count
 
 from hypothesis import HealthCheck, given, settings
-from strategies import DAY_NAMES, series_with_window
+from tests.recurrence.strategies import DAY_NAMES, series_with_window
 
 from graphcal import timezones
 from graphcal.recurrence import occurrences, validate_recurrence

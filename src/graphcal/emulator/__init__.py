@@ -19,7 +19,7 @@ tests/). ``app.FEATURES`` lists the features in route match order.
   (``/me``, ``/users/{id}``, mailboxSettings): the core's own routes, with sign-in, come first.
 - ``features/<key>/__init__.py`` declares ``FEATURE = Feature(key, routes, install, faults)``.
   A feature imports the core and its own modules, never another feature
-  (tests/emulator/test_emulator_layout.py checks it). Features reach each other through the
+  (tests/emulator/core/test_emulator_layout.py checks it). Features reach each other through the
   core's event hooks: ``app.state.event_hooks``, registered by ``install(app)``:
   ``on_create``, ``on_update``, ``on_delete`` (after each stored-event write, ``store.lock``
   held; scheduling's cancel removes through ``lookup.remove``, the same path as DELETE),
