@@ -13,7 +13,7 @@ import pytest
 
 from graphcal.personas import write_persona_config
 
-from harness_support import Scope, emulator_app, run_pytest, serve
+from tests.harness.harness_support import Scope, emulator_app, run_pytest, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 SUITES = ("suites/events", "suites/recurrence", "suites/scheduling")
@@ -132,7 +132,7 @@ def blocked_reason(graph: Any, read: Callable[[Any], Any]) -> str:
 
 def test_field_items_pick_block_with_what_and_the_answer_it_came_from():
     import httpx
-    from test_harness_scenario import graph_for
+    from tests.harness.test_harness_scenario import graph_for
 
     answers = {"/v1.0/me/events": {"value": [{"id": "1", "start": {"dateTime": "2017-10-09T12:00:00"}},
                                              {"id": "", "start": None}, ["not", "an", "object"]]},

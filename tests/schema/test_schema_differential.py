@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphcal.golden import GOLDEN_DIR
-from schema_support import assert_same_verdict
+from tests.schema.schema_support import assert_same_verdict
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = json.loads((ROOT / "tests/schema/data/doc_examples.json").read_text(encoding="utf-8"))["examples"]

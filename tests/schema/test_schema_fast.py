@@ -22,7 +22,7 @@ from graphcal.schema_fast import (
     translate_pattern,
 )  # fmt: skip
 
-from schema_support import needs_jsonschema_rs
+from tests.schema.schema_support import needs_jsonschema_rs
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = json.loads((ROOT / "tests/schema/data/doc_examples.json").read_text(encoding="utf-8"))["examples"]

@@ -16,7 +16,7 @@ import pytest
 
 from graphcal.errors import GraphcalError
 from graphcal.schema import Violation, known_types, validate, validator
-from schema_support import checked_validate
+from tests.schema.schema_support import checked_validate
 
 EXAMPLES = {
     e["key"]: e
