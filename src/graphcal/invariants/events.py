@@ -700,3 +700,54 @@ for _id, (_name, _what, _source) in GOLDEN_CHECKS.items():
                   "enum case, HTML bodies by text). Keys the docs do not show are allowed (the docs "
                   "shorten responses); the paths listed as documentation defects are not compared."),
               )(golden_check(_id, _name, "response"))
+
+
+# --- calendarView windows (issue 15) -----------------------------------------------------------
+
+VIEW = "api-reference/v1.0/api/user-list-calendarview.md"
+
+
+def _ids_of(events: Iterable[Any]) -> list[Any]:
+    return [obj(e).get("id") for e in events]
+
+
+def window_membership(listed: Any, inside: Iterable[Any], outside: Iterable[Any] = ()) -> Outcome:
+    """Each event of ``inside`` is listed exactly once (by id), none of ``outside`` is."""
+    if not isinstance(listed, list):
+        return Outcome.fail("needs the listed events (a list)", actual=listed)
+    seen = _ids_of(listed)
+    missing = [f"{obj(e).get('subject')!r} ({obj(e).get('id')})" for e in inside
+               if seen.count(obj(e).get("id")) != 1]
+    extra = [f"{obj(e).get('subject')!r} ({obj(e).get('id')})" for e in outside
+             if obj(e).get("id") in seen]
+    problems = [f"not listed exactly once: {m}" for m in missing] + [f"listed: {x}" for x in extra]
+    return problems_outcome(problems, actual=[obj(e).get("subject") for e in listed])
+
+
+@invariant("EVT-VIEW-1", "calendarView lists an event that began before the window and ends inside it",
+           source=f"{VIEW}#list-calendarview", feature=FEATURE, severity=MUST,
+           explanation="The page lists the events 'in a calendar view defined by a time range': an "
+                       "event still going on when the range begins is in that view (it occupies "
+                       "part of it). Whether an event ending exactly at the window start, or "
+                       "starting exactly at its end, is listed is stated nowhere: the scenario "
+                       "records what the target does as evidence, without a verdict.")
+def overlapping_event_listed(listed: Any, overlapping: Any) -> Outcome:
+    return window_membership(listed, [overlapping])
+
+
+# The window's zone: the same membership check, with windows written without and with an offset.
+WINDOW_ZONE_CHECKS = {
+    "EVT-VIEW-2": ("A calendarView window without an offset is UTC, whatever Prefer: outlook.timezone says",
+                   "The page: startDateTime/endDateTime without a time zone offset are interpreted as "
+                   "UTC, and are not affected by Prefer: outlook.timezone. Checked with the header set "
+                   "to a zone far from UTC: the events inside the window read as UTC are listed, those "
+                   "inside it only if read in that zone are not."),
+    "EVT-VIEW-3": ("A calendarView window with an offset is read at that offset",
+                   "The page: startDateTime/endDateTime are interpreted using the time zone offset "
+                   "given in the value (its example uses -08:00). Events inside the window at that "
+                   "offset are listed; those inside it only if the offset were dropped (the wall "
+                   "clock read as UTC) are not."),
+}
+for _id, (_title, _why) in WINDOW_ZONE_CHECKS.items():
+    invariant(_id, _title, source=f"{VIEW}#query-parameters", feature=FEATURE, severity=MUST,
+              explanation=_why)(window_membership)
