@@ -46,6 +46,7 @@ def test_window_is_required_and_read_as_utc_without_offset(box: Mailbox) -> None
                                                                        "endDateTime": "later"})
     assert r.status == 400
     # Sep 4 noon Pacific is 19:00 UTC: a window ending 19:00 UTC misses it, one with -07:00 finds it
+    # suite: EVT-VIEW-2 (offsetless window is UTC), EVT-VIEW-3 (offset honoured)
     assert box.listed("/me/calendarView", "2017-09-04T00:00:00", "2017-09-04T19:00:00") == []
     assert len(box.listed("/me/calendarView", "2017-09-04T00:00:00-07:00", "2017-09-04T12:30:00-07:00")) == 1
 
