@@ -8,7 +8,9 @@ end, and one inside the same wall-clock hours in Pacific time (17:30-18:30 UTC).
 - the events touching the window only at a bound are recorded as evidence: no page says
   whether they are listed (information, no verdict);
 - with ``Prefer: outlook.timezone`` set to Pacific, the same offsetless window is still UTC
-  (EVT-VIEW-2); the window written with -07:00 is read at that offset (EVT-VIEW-3).
+  (EVT-VIEW-2); the window written with -07:00 is read at that offset (EVT-VIEW-3);
+- the default calendar's other documented calendarView paths list the same events (EVT-VIEW-4);
+- a calendarView without its window is refused (EVT-VIEW-5).
 """
 
 from __future__ import annotations
@@ -35,11 +37,11 @@ def utc(hhmm: str) -> dict[str, str]:
 
 
 def in_view(s: Step, client: GraphClient, start: str, end: str,
-            headers: dict[str, str] | None = None) -> list[Any]:
+            headers: dict[str, str] | None = None, path: str = "/me/calendarView") -> list[Any]:
     """Every event calendarView lists for [start, end), across its pages (each is evidence)."""
     listed: list[Any] = []
     params = {"startDateTime": start, "endDateTime": end, "$select": "subject,start,end"}
-    for page in client.pages("/me/calendarView", params=params, headers=headers):
+    for page in client.pages(path, params=params, headers=headers):
         s.response(page, schema="collection:event")
         listed += s.items(s.require(page.body if page.ok else None, "a calendarView page"),
                           what="a calendarView page")
@@ -47,7 +49,8 @@ def in_view(s: Step, client: GraphClient, start: str, end: str,
 
 
 @pytest.mark.scenario(feature="events", invariants=[
-    "SCHEMA-1", "EVT-CREATE-1", "EVT-VIEW-1", "EVT-VIEW-2", "EVT-VIEW-3", "EVT-DEL-1"])
+    "SCHEMA-1", "EVT-CREATE-1", "EVT-VIEW-1", "EVT-VIEW-2", "EVT-VIEW-3", "EVT-VIEW-4", "EVT-VIEW-5",
+    "EVT-DEL-1"])
 def test_calendar_view_window(graph: Graph) -> None:
     organizer = graph.persona("organizer")
     run = graph.anchor("run", lambda: uuid.uuid4().hex[:8])  # tags this run's events
@@ -79,7 +82,23 @@ def test_calendar_view_window(graph: Graph) -> None:
         listed = in_view(s, organizer, f"{DAY}T10:00:00-07:00", f"{DAY}T12:00:00-07:00")
         s.check("EVT-VIEW-3", listed, [made["inside the window read in Pacific time"]],
                 [made["inside the window"]])
-    with graph.step("6: organizer deletes the five events",
+    with graph.step("6: the default calendar's other calendarView paths list the same events",
+                    source=f"{VIEW}#http-request") as s:
+        r = organizer.get("/me/calendar", params={"$select": "name"})
+        s.response(r, schema="calendar")
+        calendar = s.field(s.require(r.body if r.ok else None, "the default calendar"), "id",
+                           what="the default calendar")
+        paths = ["/me/calendar/calendarView", f"/me/calendars/{calendar}/calendarView",
+                 f"/users/{graph.user('organizer').user_principal_name}/calendarView"]
+        listings = {path: in_view(s, organizer, f"{DAY}T10:00:00", f"{DAY}T12:00:00", path=path)
+                    for path in paths}
+        s.check("EVT-VIEW-4", listings, [made["across the window start"], made["inside the window"]])
+    with graph.step("7: a calendarView without endDateTime is refused",
+                    source=f"{VIEW}#query-parameters") as s:
+        r = organizer.get("/me/calendarView", params={"startDateTime": f"{DAY}T10:00:00"})
+        s.response(r, schema="error")
+        s.check("EVT-VIEW-5", r)
+    with graph.step("8: organizer deletes the five events",
                     source="api-reference/v1.0/api/event-delete.md") as s:
         for name, event in made.items():
             r = organizer.delete(f"/me/events/{s.field(event, 'id', what=f'the event {name}')}")

@@ -20,7 +20,8 @@ A, D, E = ev("a", "2024-06-10T09:00:00", "2024-06-10T11:00:00"), ev("d", "2024-0
 
 
 def test_the_new_ids_are_must_with_a_source() -> None:
-    for inv_id in ("EVT-VIEW-1", "EVT-VIEW-2", "EVT-VIEW-3", "SERIES-VIEW-1", "SERIES-FDOW-1",
+    for inv_id in ("EVT-VIEW-1", "EVT-VIEW-2", "EVT-VIEW-3", "EVT-VIEW-4", "EVT-VIEW-5", "EVT-BODY-1",
+                   "EVT-BODY-2", "SERIES-VIEW-1", "SERIES-FDOW-1",
                    "SERIES-UID-1", "SERIES-EDIT-1"):
         inv = CATALOG[inv_id]
         assert inv.severity is MUST and ".md" in inv.source and inv.explanation, inv_id
@@ -69,3 +70,31 @@ def test_edit_stays_on_its_occurrence() -> None:
     everywhere = [dict(m, subject="renamed") for m in members]
     out = CATALOG["SERIES-EDIT-1"](dict(master, subject="renamed"), everywhere, "o1", "renamed", "m")
     assert "master's subject" in out.message and "2 other occurrence(s) renamed" in out.message
+
+
+class Answer:
+    def __init__(self, status: int, body: Any = None, headers: dict[str, str] | None = None) -> None:
+        self.status, self.body, self.headers = status, body, headers or {}
+
+
+def test_same_view_on_every_path_and_window_required() -> None:
+    assert CATALOG["EVT-VIEW-4"]({"/me/calendar/calendarView": [A, D], "/users/x/calendarView": [D, A]}, [A, D]).passed
+    out = CATALOG["EVT-VIEW-4"]({"/me/calendar/calendarView": [], "/users/x/calendarView": [A, D]}, [A, D])
+    assert not out.passed and out.message.startswith("/me/calendar/calendarView: not listed exactly once")
+    assert CATALOG["EVT-VIEW-5"](Answer(400, {"error": {"code": "ErrorInvalidParameter", "message": "m"}})).passed
+    assert "status 200 without a window" in CATALOG["EVT-VIEW-5"](Answer(200, {"value": []})).message
+    assert "without a JSON error object" in CATALOG["EVT-VIEW-5"](Answer(400, {})).message
+
+
+def with_body(kind: str) -> dict[str, Any]:
+    return dict(A, body={"contentType": kind, "content": "x"})
+
+
+def test_body_types() -> None:
+    assert CATALOG["EVT-BODY-1"]([with_body("html")]).passed
+    assert "body not HTML" in CATALOG["EVT-BODY-1"]([with_body("text")]).message
+    assert not CATALOG["EVT-BODY-1"]([]).passed
+    confirmed = Answer(200, headers={"Preference-Applied": 'outlook.body-content-type="text"'})
+    assert CATALOG["EVT-BODY-2"](confirmed, [with_body("text")]).passed
+    assert "body not text" in CATALOG["EVT-BODY-2"](confirmed, [with_body("html")]).message
+    assert "Preference-Applied is 'missing'" in CATALOG["EVT-BODY-2"](Answer(200), [with_body("text")]).message

@@ -1,6 +1,6 @@
-"""The calendarView/instances window and series-detail faults fail their invariants in a real run.
+"""The window, series-detail and body-type faults fail their invariants in a real run (issue 15).
 
-Each fault of the recurrence feature that declares EVT-VIEW-* or SERIES-* ids is switched on in
+Each fault that declares EVT-VIEW-*, SERIES-* or EVT-BODY-* ids is switched on in
 an emulator served on a free loopback port, and ``graphcal run`` (in-process, as a user runs it
 against a ``url:`` target) runs the scenarios that check those ids: the run exits 1 and
 results.json has each declared id as ``fail`` with a message. Without faults the same run
@@ -24,12 +24,17 @@ PROJECT = Path(__file__).resolve().parents[3]
 WINDOW = "suites/events/test_calendar_view_window.py::test_calendar_view_window"
 SERIES = "suites/recurrence/test_recurrence_details.py::test_series_window_uid_and_single_edit"
 FIRST_DAY = "suites/recurrence/test_recurrence_details.py::test_first_day_of_week"
+BODY = "suites/events/test_body_content_type.py::test_body_content_type"
 
 # fault -> the scenarios that check what it breaks
 SCENARIOS: dict[str, tuple[str, ...]] = {
     "view-starts-inside-only": (WINDOW, SERIES),
     "view-offsetless-in-prefer-zone": (WINDOW,),
     "view-ignores-offset": (WINDOW,),
+    "view-calendar-paths-empty": (WINDOW,),
+    "view-window-optional": (WINDOW,),
+    "body-text-by-default": (BODY,),
+    "body-type-not-confirmed": (BODY,),
     "series-first-day-sunday": (FIRST_DAY,),
     "series-same-icaluid": (SERIES,),
     "series-edit-renames-series": (SERIES,),
@@ -64,15 +69,17 @@ def graphcal_run(served: tuple[EmulatorServer, Path], report: Path, faults: froz
     return code, verdicts
 
 
-def test_the_window_and_series_faults_are_the_recurrence_features() -> None:
+def test_every_fault_of_the_new_ids_is_here() -> None:
     declared = {name for name, d in FAULTS.items() if any(
-        i.startswith(("EVT-VIEW-", "SERIES-")) for i in d.fault.breaks)}
+        i.startswith(("EVT-VIEW-", "SERIES-", "EVT-BODY-")) for i in d.fault.breaks)}
     assert declared == set(SCENARIOS)
-    assert {FAULTS[name].feature for name in declared} == {"recurrence"}
+    # calendarView and instances are the recurrence feature's routes; bodies the event resource's
+    assert {name: FAULTS[name].feature for name in declared} == {
+        name: "events" if name.startswith("body-") else "recurrence" for name in declared}
 
 
 def test_without_faults_the_run_passes_them(served, tmp_path) -> None:
-    code, verdicts = graphcal_run(served, tmp_path, frozenset(), WINDOW, SERIES, FIRST_DAY)
+    code, verdicts = graphcal_run(served, tmp_path, frozenset(), WINDOW, SERIES, FIRST_DAY, BODY)
     claimed = {i for name in SCENARIOS for i in FAULTS[name].fault.breaks}
     assert code == 0, verdicts
     assert {i: verdicts.get(i) for i in claimed} == {i: "pass" for i in claimed}
