@@ -62,7 +62,7 @@ def test_calendar_view_window(graph: Graph) -> None:
                                                    "start": utc(start), "end": utc(end)})
             s.response(r, schema="event")
             s.check("EVT-CREATE-1", r)
-            made[name] = s.require(r.body if r.status == 201 else None, f"the event {name}")
+            made[name] = s.require(r.body if r.status == 201 else None, f"the created event {name!r}")
             s.field(made[name], "id", what=f"the event {name}")
     with graph.step("2: the window without an offset lists the event begun before it",
                     source=f"{VIEW}#list-calendarview") as s:

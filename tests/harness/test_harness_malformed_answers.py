@@ -107,9 +107,8 @@ def test_damaged_answers_fail_or_block_never_error(damage: Callable[[Any], Any],
         blocked = next(step for step in scenario["steps"] if step["status"] == "blocked")
         assert blocked.get("reason"), scenario["nodeid"]
         assert scenario["status"] == "failed", scenario["nodeid"]
-    if damage is without_ids:  # every scenario needs an id of the target's (request validation
-        # only when the target accepts what it sends; the emulator refuses all): each says which one
-        assert len(stopped) == 24
+    if damage is without_ids:  # every scenario needs an id of the target's: each says which one
+        assert len(stopped) == 25
         for scenario in stopped:
             reason = next(step for step in scenario["steps"] if step["status"] == "blocked")["reason"]
             assert "'id'" in reason, (scenario["nodeid"], reason)
