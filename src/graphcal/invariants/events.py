@@ -700,3 +700,118 @@ for _id, (_name, _what, _source) in GOLDEN_CHECKS.items():
                   "enum case, HTML bodies by text). Keys the docs do not show are allowed (the docs "
                   "shorten responses); the paths listed as documentation defects are not compared."),
               )(golden_check(_id, _name, "response"))
+
+
+# --- calendarView windows (issue 15) -----------------------------------------------------------
+
+VIEW = "api-reference/v1.0/api/user-list-calendarview.md"
+
+
+def _ids_of(events: Iterable[Any]) -> list[Any]:
+    return [obj(e).get("id") for e in events]
+
+
+def window_membership(listed: Any, inside: Iterable[Any], outside: Iterable[Any] = ()) -> Outcome:
+    """Each event of ``inside`` is listed exactly once (by id), none of ``outside`` is."""
+    if not isinstance(listed, list):
+        return Outcome.fail("needs the listed events (a list)", actual=listed)
+    seen = _ids_of(listed)
+    missing = [f"{obj(e).get('subject')!r} ({obj(e).get('id')})" for e in inside
+               if seen.count(obj(e).get("id")) != 1]
+    extra = [f"{obj(e).get('subject')!r} ({obj(e).get('id')})" for e in outside
+             if obj(e).get("id") in seen]
+    problems = [f"not listed exactly once: {m}" for m in missing] + [f"listed: {x}" for x in extra]
+    return problems_outcome(problems, actual=[obj(e).get("subject") for e in listed])
+
+
+@invariant("EVT-VIEW-1", "calendarView lists an event that began before the window and ends inside it",
+           source=f"{VIEW}#list-calendarview", feature=FEATURE, severity=MUST,
+           explanation="The page lists the events 'in a calendar view defined by a time range': an "
+                       "event still going on when the range begins is in that view (it occupies "
+                       "part of it). Whether an event ending exactly at the window start, or "
+                       "starting exactly at its end, is listed is stated nowhere: the scenario "
+                       "records what the target does as evidence, without a verdict.")
+def overlapping_event_listed(listed: Any, overlapping: Any) -> Outcome:
+    return window_membership(listed, [overlapping])
+
+
+# The window's zone: the same membership check, with windows written without and with an offset.
+WINDOW_ZONE_CHECKS = {
+    "EVT-VIEW-2": ("A calendarView window without an offset is UTC, whatever Prefer: outlook.timezone says",
+                   "The page: startDateTime/endDateTime without a time zone offset are interpreted as "
+                   "UTC, and are not affected by Prefer: outlook.timezone. Checked with the header set "
+                   "to a zone far from UTC: the events inside the window read as UTC are listed, those "
+                   "inside it only if read in that zone are not."),
+    "EVT-VIEW-3": ("A calendarView window with an offset is read at that offset",
+                   "The page: startDateTime/endDateTime are interpreted using the time zone offset "
+                   "given in the value (its example uses -08:00). Events inside the window at that "
+                   "offset are listed; those inside it only if the offset were dropped (the wall "
+                   "clock read as UTC) are not."),
+}
+for _id, (_title, _why) in WINDOW_ZONE_CHECKS.items():
+    invariant(_id, _title, source=f"{VIEW}#query-parameters", feature=FEATURE, severity=MUST,
+              explanation=_why)(window_membership)
+
+
+@invariant("EVT-VIEW-4", "calendarView lists the same events on each documented path of the default calendar",
+           source=f"{VIEW}#http-request", feature=FEATURE, severity=MUST)
+def same_view_on_every_path(listings: Mapping[str, Any], inside: Iterable[Any]) -> Outcome:
+    """The page gives calendarView of the user's default calendar as /me/calendarView (and
+    /users/{id | userPrincipalName}/calendarView), /me/calendar/calendarView and
+    /me/calendars/{id}/calendarView: for the same window each lists the events inside it."""
+    wanted = list(inside)
+    problems = [f"{path}: {out.message}" for path, listed in listings.items()
+                if not (out := window_membership(listed, wanted)).passed]
+    return problems_outcome(problems, actual={p: len(v) if isinstance(v, list) else v
+                                              for p, v in listings.items()})
+
+
+@invariant("EVT-VIEW-5", "calendarView without startDateTime/endDateTime is refused with 400 and an error body",
+           source=f"{VIEW}#query-parameters", feature=FEATURE, severity=MUST)
+def window_required(response: Any) -> Outcome:
+    """The page makes startDateTime and endDateTime required query parameters: a request
+    without them is a bad request (400 with Graph's error object), not a list of the whole
+    calendar."""
+    if (wrong := unexpected_status(response, 400, "400 Bad Request", when=" without a window")) is not None:
+        return wrong
+    if not obj(graph_error(body_of(response))).get("code"):
+        return Outcome.fail(f"400 without a JSON error object: {what_came_back(response)}",
+                            actual=body_of(response))
+    return Outcome.ok()
+
+
+# --- body content type (issue 15) ----------------------------------------------------------------
+
+LIST_EVENTS = "api-reference/v1.0/api/user-list-events.md#request-headers"
+
+
+def _body_types(events: Iterable[Any], wanted: str) -> list[str]:
+    """'<subject>: <contentType>' of each event whose body is not of type ``wanted``."""
+    return [f"{obj(e).get('subject')!r}: {obj(obj(e).get('body')).get('contentType')!r}"
+            for e in events if casefold(obj(obj(e).get("body")).get("contentType")) != wanted]
+
+
+@invariant("EVT-BODY-1", "Without Prefer: outlook.body-content-type, body comes back as HTML",
+           source=f"{VIEW}#request-headers; {LIST_EVENTS}", feature=FEATURE, severity=MUST)
+def body_html_by_default(events: Any) -> Outcome:
+    """List events and calendarView: if the header is not specified, the body property is
+    returned in HTML format (an event created with a text body included)."""
+    if not isinstance(events, list) or not events:
+        return Outcome.fail("needs the listed events (a non-empty list)", actual=events)
+    wrong = _body_types(events, "html")
+    return problems_outcome([f"body not HTML: {w}" for w in wrong])
+
+
+@invariant("EVT-BODY-2", "Prefer: outlook.body-content-type=\"text\" gives text bodies and says so in Preference-Applied",
+           source=f"{VIEW}#request-headers; {LIST_EVENTS}", feature=FEATURE, severity=MUST)
+def body_text_on_request(response: Any, events: Any) -> Outcome:
+    """List events and calendarView: the header sets the format of body ("text" or "html"),
+    and a Preference-Applied header is returned as confirmation when it is specified."""
+    if not isinstance(events, list) or not events:
+        return Outcome.fail("needs the listed events (a non-empty list)", actual=events)
+    problems = [f"body not text: {w}" for w in _body_types(events, "text")]
+    applied = header(response, "Preference-Applied") or ""
+    if not re.search(r'outlook\.body-content-type\s*=\s*"?text"?', applied, re.IGNORECASE):
+        problems.append(f"Preference-Applied is {applied or 'missing'!r}, expected it to confirm "
+                        'outlook.body-content-type="text"')
+    return problems_outcome(problems)

@@ -437,3 +437,83 @@ def _times_masked(event: Mapping[str, Any]) -> dict[str, Any]:
             out[key] = {"dateTime": "<7 digits>" if is_seven_digit_date_time(text) else text,
                         "timeZone": value.get("timeZone")}
     return out
+
+
+# --- series details and windows (issue 15) -------------------------------------------------------
+# SERIES-* ids: claims about one recurring series beyond its expansion (the REC-* set is pinned to
+# the HTTP-level fault cases of tests/recurrence; these are proven by real scenario runs instead).
+
+@invariant("SERIES-VIEW-1", "An occurrence begun before the window and ending inside it is listed",
+           source=f"{VIEW}#list-calendarview; {INSTANCES}#list-instances", feature=FEATURE,
+           severity=MUST, explanation=(
+               "calendarView lists the occurrences 'in a calendar view defined by a time range' and "
+               "instances those 'in the specified time range': an occurrence still going on when "
+               "the range begins is in it. Checked with a window that starts in the middle of one "
+               "occurrence of the series."))
+def occurrence_across_window_start_listed(listed: Any, master_id: str, window_start: Any) -> Outcome:
+    if not isinstance(listed, list):
+        return Outcome.fail("needs the listed events (a list)", actual=listed)
+    at = as_instant(window_start)
+    across = [e for e in members(listed, master_id) if instant(e, "start") < at < instant(e, "end")]
+    if len(across) != 1:
+        return Outcome.fail(f"{len(across)} occurrence(s) running across the window start "
+                            f"{at:%Y-%m-%dT%H:%MZ} listed, expected 1",
+                            actual=[(e.get("start"), e.get("end")) for e in members(listed, master_id)])
+    return Outcome.ok()
+
+
+invariant("SERIES-FDOW-1", "A weekly series with interval > 1 counts its weeks from firstDayOfWeek",
+          source=f"{RECUR}#weekly", feature=FEATURE, severity=MUST,
+          explanation="The concept page: firstDayOfWeek says which day is the first of the week, "
+                      "and a weekly interval is the number of weeks between sets of occurrences, so "
+                      "the days that form one set depend on it (every other week on Sunday and "
+                      "Monday with weeks from Monday pairs a Monday with the Sunday after it). "
+                      "Compared with the oracle (instants), as REC-EXP-1.",
+          )(occurrences_match_oracle.check)
+
+
+@invariant("SERIES-UID-1", "Each occurrence has its own iCalUId; uid is the series master's on every occurrence",
+           source=f"{EVENT} (iCalUId, uid)", feature=FEATURE, severity=MUST)
+def per_occurrence_ical_uid(listed: Any, master: Any) -> Outcome:
+    """The event resource: iCalUId is different for each occurrence of a recurring series; uid
+    is the same for the series master and all its occurrences and exceptions. uid is checked
+    where the target returns it (live payloads carry it, the v1.0 metadata lacks it)."""
+    if not isinstance(listed, list) or not isinstance(master, dict):
+        return Outcome.fail("needs the listed events (a list) and the series master (an object)")
+    mine = members(listed, master.get("id"))
+    if len(mine) < 2:
+        return Outcome.fail(f"{len(mine)} member(s) of the series listed: two are needed to compare")
+    problems = []
+    ical = [e.get("iCalUId") for e in mine]
+    if any(not isinstance(v, str) or not v for v in ical):
+        problems.append(f"member(s) without an iCalUId: {ical}")
+    elif len(set(ical)) != len(ical) or master.get("iCalUId") in ical:
+        problems.append(f"{len(ical) - len(set(ical))} repeated iCalUId(s) among {len(ical)} members"
+                        + (", one is the master's" if master.get("iCalUId") in ical else ""))
+    uids = {e.get("uid") for e in mine if "uid" in e}
+    if uids and uids != {master.get("uid")}:
+        problems.append(f"uid {sorted(map(str, uids))} on the members, the master's is {master.get('uid')!r}")
+    return problems_outcome(problems, actual={"iCalUId": ical, "uid": sorted(map(str, uids))})
+
+
+@invariant("SERIES-EDIT-1", "Renaming one occurrence renames that occurrence only, not the series",
+           source=f"{UPDATE}; {EVENT} (type exception)", feature=FEATURE, severity=MUST)
+def edit_stays_on_its_occurrence(master_after: Any, listed: Any, edited_id: str,
+                                 new_subject: str, old_subject: str) -> Outcome:
+    """Update event on an occurrence makes it an exception: the change is that instance's. The
+    master keeps its subject and every other listed member of the series keeps it too."""
+    if not isinstance(master_after, dict) or not isinstance(listed, list):
+        return Outcome.fail("needs the series master (an object) and the listed events (a list)")
+    problems = []
+    if master_after.get("subject") != old_subject:
+        problems.append(f"the master's subject is {master_after.get('subject')!r}, expected {old_subject!r}")
+    mine = members(listed, master_after.get("id"))
+    edited = [e for e in mine if e.get("id") == edited_id]
+    if [e.get("subject") for e in edited] != [new_subject]:
+        problems.append(f"the edited occurrence is listed as {[e.get('subject') for e in edited]}, "
+                        f"expected [{new_subject!r}]")
+    renamed = [e.get("occurrenceId") or e.get("id") for e in mine
+               if e.get("id") != edited_id and e.get("subject") != old_subject]
+    if renamed:
+        problems.append(f"{len(renamed)} other occurrence(s) renamed: {renamed[:MAX_SHOWN]}")
+    return problems_outcome(problems)

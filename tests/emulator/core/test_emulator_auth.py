@@ -27,6 +27,7 @@ def test_password_grant_answers_an_oauth2_token_response(shared_server: Emulator
     r = httpx.post(shared_server.token_url, data={
         "grant_type": "password", "username": "alexw@CONTOSO.com", "password": "alex-emulator-pw",
         "client_id": "c", "scope": "Calendars.ReadWrite"})
+    # suite soon: auth invariants (wt-queryauth)
     assert r.status_code == 200
     body = r.json()
     assert body["token_type"] == "Bearer"
@@ -40,6 +41,7 @@ def test_token_endpoint_accepts_common_and_the_tenant_domain(shared_server: Emul
         url = shared_server.token_url.replace(shared_server.tenant, tenant)
         r = httpx.post(url, data={"grant_type": "password", "username": "AlexW@contoso.com",
                                   "password": "alex-emulator-pw"})
+        # suite soon: auth invariants (wt-queryauth)
         assert r.status_code == 200, (tenant, r.text)
 
 
@@ -56,6 +58,7 @@ def test_token_endpoint_accepts_common_and_the_tenant_domain(shared_server: Emul
 def test_token_errors_use_the_oauth2_error_shape(shared_server: EmulatorServer, form: dict,
                                                   status: int, error: str) -> None:
     r = httpx.post(shared_server.token_url, data=form)
+    # suite soon: auth invariants (wt-queryauth)
     assert r.status_code == status, r.text
     body = r.json()
     assert body["error"] == error
@@ -68,11 +71,13 @@ def test_unknown_tenant_is_refused(shared_server: EmulatorServer) -> None:
     url = shared_server.token_url.replace(shared_server.tenant, "fabrikam.com")
     r = httpx.post(url, data={"grant_type": "password", "username": "AlexW@contoso.com",
                               "password": "alex-emulator-pw"})
+    # suite soon: auth invariants (wt-queryauth)
     assert r.status_code == 400 and r.json()["error"] == "invalid_request"
 
 
 def test_no_token_is_401_with_a_graph_error_body(shared_server: EmulatorServer) -> None:
     r = httpx.get(shared_server.base_url + "/me/events")
+    # suite soon: auth invariants (wt-queryauth)
     err = assert_graph_error(r, 401, "InvalidAuthenticationToken")
     assert "empty" in err["message"]
     assert r.headers["www-authenticate"].startswith("Bearer")
@@ -81,6 +86,7 @@ def test_no_token_is_401_with_a_graph_error_body(shared_server: EmulatorServer) 
 @pytest.mark.parametrize("header", ["Bearer not-a-token", "Basic YWxleDpwdw==", "Bearer"])
 def test_bad_token_is_401_with_a_graph_error_body(shared_server: EmulatorServer, header: str) -> None:
     r = httpx.get(shared_server.base_url + "/me/events", headers={"Authorization": header})
+    # suite soon: auth invariants (wt-queryauth)
     assert_graph_error(r, 401, "InvalidAuthenticationToken")
 
 
@@ -88,12 +94,14 @@ def test_every_route_needs_the_token(shared_server: EmulatorServer) -> None:
     for method, path in [("GET", "/me"), ("GET", "/me/calendar"), ("GET", "/me/calendars"),
                          ("POST", "/me/events"), ("GET", "/users/AlexW@contoso.com/events")]:
         r = httpx.request(method, shared_server.base_url + path, json=lunch())
+        # suite soon: auth invariants (wt-queryauth)
         assert_graph_error(r, 401, "InvalidAuthenticationToken")
 
 
 def test_a_user_reaches_their_own_mailbox_by_me_id_and_upn(shared_server: EmulatorServer) -> None:
     alex = next(p for p in shared_server.personas if p["userPrincipalName"] == "AlexW@contoso.com")
     with client(shared_server) as c:
+        # suite soon: auth invariants (wt-queryauth)
         assert c.get("me").json()["id"] == alex["id"]
         for key in (alex["id"], "AlexW@contoso.com", "alexw@CONTOSO.COM", alex["id"].upper()):
             r = c.get(f"users/{key}/calendar")
@@ -104,6 +112,7 @@ def test_a_user_reaches_their_own_mailbox_by_me_id_and_upn(shared_server: Emulat
 def test_another_users_mailbox_is_403_access_denied(shared_server: EmulatorServer) -> None:
     with client(shared_server) as c:
         for path in ("users/AdeleV@contoso.com/events", "users/AdeleV@contoso.com/calendar"):
+            # suite soon: auth invariants (wt-queryauth)
             assert_graph_error(c.get(path), 403, "ErrorAccessDenied")
         assert_graph_error(c.post("users/MeganB@contoso.com/events", json=lunch()), 403,
                            "ErrorAccessDenied")
@@ -111,12 +120,14 @@ def test_another_users_mailbox_is_403_access_denied(shared_server: EmulatorServe
 
 def test_an_unknown_user_is_404_invalid_user(shared_server: EmulatorServer) -> None:
     with client(shared_server) as c:
+        # suite soon: auth invariants (wt-queryauth)
         assert_graph_error(c.get("users/nobody@contoso.com/events"), 404, "ErrorInvalidUser")
 
 
 def test_an_app_token_reaches_every_mailbox_but_not_me(shared_server: EmulatorServer) -> None:
     with _app_client(shared_server) as app:
         r = app.post("users/AdeleV@contoso.com/events", json=lunch(subject="by the app"))
+        # suite soon: auth invariants (wt-queryauth)
         assert r.status_code == 201, r.text
         assert r.json()["organizer"]["emailAddress"]["address"] == "AdeleV@contoso.com"
         assert app.get("users/MeganB@contoso.com/calendar").status_code == 200
@@ -126,6 +137,7 @@ def test_an_app_token_reaches_every_mailbox_but_not_me(shared_server: EmulatorSe
 def test_each_password_token_speaks_for_its_user(shared_server: EmulatorServer) -> None:
     t = token(shared_server, "MeganB@contoso.com")
     r = httpx.get(shared_server.base_url + "/me", headers={"Authorization": f"Bearer {t}"})
+    # suite soon: auth invariants (wt-queryauth)
     assert r.json()["userPrincipalName"] == "MeganB@contoso.com"
 
 
@@ -134,6 +146,7 @@ def test_refresh_token_grant_gives_a_new_token_for_the_same_user(shared_server: 
         "grant_type": "password", "username": "ChristieC@contoso.com", "password": "christie-emulator-pw"}).json()
     r = httpx.post(shared_server.token_url, data={"grant_type": "refresh_token",
                                                   "refresh_token": first["refresh_token"]})
+    # suite soon: auth invariants (wt-queryauth)
     assert r.status_code == 200
     again = r.json()
     assert again["access_token"] != first["access_token"] and again["refresh_token"]

@@ -37,6 +37,7 @@ def test_every_event_route_keeps_select_as_written(alex: httpx.Client) -> None:
     me = f"{GRAPH_ROOT}/$metadata#users('{alex.get('me').json()['id']}')"
     upn = f"{GRAPH_ROOT}/$metadata#users('{quote(ALEX, safe='')}')"
     occurrence = alex.get(f"me/events/{master}/instances", params=WINDOW).json()["value"][0]["id"]
+    # suite: PROP-4.5 (context root); select spelling emulator-only
     assert _context(alex, "me/events", **{"$select": SELECT}) == f"{me}/events({SELECT})"
     assert _context(alex, f"me/events/{master}", **{"$select": SELECT}) == f"{me}/events({SELECT})/$entity"
     assert (_context(alex, f"me/events/{occurrence}", **{"$select": SELECT})
@@ -60,6 +61,7 @@ def test_messages_calendars_and_settings_follow_the_same_rule(server: EmulatorSe
         adele_id = adele.get("me").json()["id"]
         me = f"{GRAPH_ROOT}/$metadata#users('{adele_id}')"
         upn = f"{GRAPH_ROOT}/$metadata#users('{quote(ADELE, safe='')}')"
+        # emulator-only: context spelling
         assert (_context(adele, "me/messages", **{"$select": "subject,isRead"})
                 == f"{me}/messages(subject,isRead)")
         one = messages(adele)[0]["id"]

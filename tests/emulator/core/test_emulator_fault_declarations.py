@@ -23,7 +23,7 @@ OWNERS = (CORE, *FEATURES)
 def test_every_fault_is_declared_once_with_a_description_and_what_it_breaks() -> None:
     load_catalog()
     names = [fault.name for owner in OWNERS for fault in owner.faults]
-    assert len(names) == len(set(names)) == len(FAULTS) == 60
+    assert len(names) == len(set(names)) == len(FAULTS) == 70
     for owner in OWNERS:
         for fault in owner.faults:
             assert FAULTS[fault.name].feature == owner.key
@@ -56,7 +56,7 @@ def test_cli_lists_every_fault_by_feature(capsys: pytest.CaptureFixture[str]) ->
 def test_cli_json_carries_the_invariant_ids(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["emulator", "faults", "--json", "--feature", "recurrence"]) == 0
     entries = json.loads(capsys.readouterr().out)
-    assert {e["feature"] for e in entries} == {"recurrence"} and len(entries) == 13
+    assert {e["feature"] for e in entries} == {"recurrence"} and len(entries) == 21
     for e in entries:
         assert e["breaks"] == list(FAULTS[e["name"]].fault.breaks) and e["description"]
 

@@ -14,6 +14,7 @@ from tests.emulator.support import assert_graph_error, client, lunch
 def test_retried_create_with_the_same_transaction_id_returns_the_same_event(alex: httpx.Client) -> None:
     first = alex.post("me/events", json=lunch(transactionId="tx-1"))
     second = alex.post("me/events", json=lunch(transactionId="tx-1", subject="retry"))
+    # suite: EVT-TXN-1
     assert first.status_code == second.status_code == 201
     assert second.json()["id"] == first.json()["id"]
     assert second.json()["subject"] == "Lunch"
@@ -27,11 +28,13 @@ def test_transaction_ids_are_per_mailbox(server: EmulatorServer) -> None:
     with client(server) as alex, client(server, "AdeleV@contoso.com") as adele:
         a = alex.post("me/events", json=lunch(transactionId="shared")).json()
         b = adele.post("me/events", json=lunch(transactionId="shared")).json()
+        # emulator-only: no page states the scope
         assert a["id"] != b["id"]
 
 
 def test_changing_the_transaction_id_is_400(alex: httpx.Client) -> None:
     ev = alex.post("me/events", json=lunch(transactionId="tx-a")).json()
+    # suite: EVT-TXN-2
     err = assert_graph_error(alex.patch(f"me/events/{ev['id']}", json={"transactionId": "tx-b"}), 400,
                              "ErrorInvalidRequest")
     assert "TransactionId" in err["message"]
@@ -45,6 +48,7 @@ def test_changing_the_transaction_id_is_400(alex: httpx.Client) -> None:
 def test_deleting_frees_the_transaction_id(alex: httpx.Client) -> None:
     ev = alex.post("me/events", json=lunch(transactionId="tx-del")).json()
     alex.delete(f"me/events/{ev['id']}")
+    # emulator-only: no page states it
     assert alex.post("me/events", json=lunch(transactionId="tx-del")).json()["id"] != ev["id"]
 
 
@@ -52,12 +56,14 @@ def test_duplicate_transaction_fault_creates_twice() -> None:
     with EmulatorServer(faults={"duplicate-transaction"}) as srv, client(srv) as c:
         c.post("me/events", json=lunch(transactionId="t"))
         c.post("me/events", json=lunch(transactionId="t"))
+        # emulator-only: fault switch
         assert len(c.get("me/events").json()["value"]) == 2
 
 
 # -- location / locations --------------------------------------------------------------------
 def test_single_location_is_mirrored_into_locations(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch(location={"displayName": "Harry's Bar"})).json()
+    # suite: EVT-LOC-1
     assert ev["location"] == {"displayName": "Harry's Bar", "locationType": "default",
                               "uniqueId": "Harry's Bar", "uniqueIdType": "private"}
     assert ev["locations"] == [{"displayName": "Harry's Bar", "locationType": "default",
@@ -66,6 +72,7 @@ def test_single_location_is_mirrored_into_locations(alex_shared: httpx.Client) -
 
 def test_only_locations_gives_a_joined_location(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch(locations=[{"displayName": "A"}, {"displayName": "B"}])).json()
+    # suite: EVT-LOC-2
     assert ev["location"]["displayName"] == "A; B"
     assert [l["displayName"] for l in ev["locations"]] == ["A", "B"]
 
@@ -73,6 +80,7 @@ def test_only_locations_gives_a_joined_location(alex_shared: httpx.Client) -> No
 def test_patching_location_replaces_locations(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch(locations=[{"displayName": "A"}, {"displayName": "B"}])).json()
     ev = alex_shared.patch(f"me/events/{ev['id']}", json={"location": {"displayName": "C"}}).json()
+    # suite: EVT-LOC-3
     assert ev["location"]["displayName"] == "C"
     assert [l["displayName"] for l in ev["locations"]] == ["C"]
     ev = alex_shared.patch(f"me/events/{ev['id']}", json={"location": None}).json()
@@ -82,18 +90,21 @@ def test_patching_location_replaces_locations(alex_shared: httpx.Client) -> None
 def test_location_not_mirrored_fault(tmp_path) -> None:
     with EmulatorServer(faults={"location-not-mirrored"}) as srv, client(srv) as c:
         ev = c.post("me/events", json=lunch(location={"displayName": "X"})).json()
+        # emulator-only: fault switch
         assert ev["locations"] == []
 
 
 def test_location_with_wrong_types_is_400(alex_shared: httpx.Client) -> None:
     for loc in ({"displayName": 5}, {"displayName": "x", "locationType": "moon"},
                 {"displayName": "x", "coordinates": {"latitude": "north"}}, ["x"]):
+        # emulator-only: no page states Graph's answer (request validation)
         assert_graph_error(alex_shared.post("me/events", json=lunch(location=loc)), 400, "RequestBodyRead")
 
 
 # -- online meetings -------------------------------------------------------------------------
 def test_online_meeting_is_created_once_with_a_join_url(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch(isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness")).json()
+    # suite: EVT-ONLINE-1/2
     assert ev["isOnlineMeeting"] is True and ev["onlineMeetingProvider"] == "teamsForBusiness"
     join = ev["onlineMeeting"]["joinUrl"]
     assert join.startswith("https://teams.microsoft.com/l/meetup-join/")
@@ -104,12 +115,14 @@ def test_online_meeting_is_created_once_with_a_join_url(alex_shared: httpx.Clien
 def test_online_meeting_cannot_be_turned_off(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch(isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness")).json()
     r = alex_shared.patch(f"me/events/{ev['id']}", json={"isOnlineMeeting": False})
+    # suite: EVT-ONLINE-3
     assert r.status_code == 200
     assert r.json()["isOnlineMeeting"] is True and r.json()["onlineMeeting"] == ev["onlineMeeting"]
 
 
 def test_online_meeting_can_be_turned_on_later_with_the_default_provider(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch()).json()
+    # not yet a suite invariant: candidate (event.md)
     assert ev["onlineMeeting"] is None
     ev = alex_shared.patch(f"me/events/{ev['id']}", json={"isOnlineMeeting": True}).json()
     assert ev["onlineMeetingProvider"] == "teamsForBusiness" and ev["onlineMeeting"]["joinUrl"]
@@ -118,6 +131,7 @@ def test_online_meeting_can_be_turned_on_later_with_the_default_provider(alex_sh
 def test_no_online_meeting_fault() -> None:
     with EmulatorServer(faults={"no-online-meeting"}) as srv, client(srv) as c:
         ev = c.post("me/events", json=lunch(isOnlineMeeting=True)).json()
+        # emulator-only: fault switch
         assert ev["isOnlineMeeting"] is True and ev["onlineMeeting"] is None
 
 
@@ -131,6 +145,7 @@ def test_recurring_event_is_a_series_master_with_normalised_recurrence(alex_shar
         start={"dateTime": "2017-09-04T12:00:00", "timeZone": "Pacific Standard Time"},
         end={"dateTime": "2017-09-04T14:00:00", "timeZone": "Pacific Standard Time"},
         recurrence=WEEKLY)).json()
+    # suite: EVT-REC-1/2/3
     assert ev["type"] == "seriesMaster" and ev["seriesMasterId"] is None
     assert ev["recurrence"] == {
         "pattern": {"type": "weekly", "interval": 1, "month": 0, "dayOfMonth": 0,
@@ -150,6 +165,7 @@ def test_other_ranges_are_normalised(alex_shared: httpx.Client, recurrence: dict
     ev = alex_shared.post("me/events", json=lunch(
         start={"dateTime": "2024-01-01T09:00:00", "timeZone": "UTC"},
         end={"dateTime": "2024-01-01T10:00:00", "timeZone": "UTC"}, recurrence=recurrence)).json()
+    # suite: EVT-REC-2, EVT-GOLD-3
     assert ev["recurrence"]["range"] == expected_range
 
 
@@ -157,6 +173,7 @@ def test_relative_yearly_pattern_keeps_index_and_month(alex_shared: httpx.Client
     rec = {"pattern": {"type": "relativeYearly", "interval": 1, "month": 11, "daysOfWeek": ["THURSDAY"], "index": "Fourth"},
            "range": {"type": "noEnd", "startDate": "2024-11-28"}}
     ev = alex_shared.post("me/events", json=lunch(recurrence=rec)).json()
+    # suite: EVT-REC-2
     assert ev["recurrence"]["pattern"] == {"type": "relativeYearly", "interval": 1, "month": 11, "dayOfMonth": 0,
                                            "daysOfWeek": ["thursday"], "firstDayOfWeek": "sunday", "index": "fourth"}
 
@@ -164,6 +181,7 @@ def test_relative_yearly_pattern_keeps_index_and_month(alex_shared: httpx.Client
 def test_recurrence_can_be_added_and_removed_by_patch(alex_shared: httpx.Client) -> None:
     ev = alex_shared.post("me/events", json=lunch()).json()
     ev = alex_shared.patch(f"me/events/{ev['id']}", json={"recurrence": WEEKLY}).json()
+    # suite: REC-EXP-1 (test_weekly step 10); removal not yet
     assert ev["type"] == "seriesMaster"
     ev = alex_shared.patch(f"me/events/{ev['id']}", json={"recurrence": None}).json()
     assert ev["type"] == "singleInstance" and ev["recurrence"] is None
@@ -182,10 +200,12 @@ def test_recurrence_can_be_added_and_removed_by_patch(alex_shared: httpx.Client)
     ({"pattern": {"type": "daily"}, "range": {"type": "noEnd", "startDate": "2024-01-01"}, "extra": 1}, "RequestBodyRead"),
 ])
 def test_invalid_recurrence_is_400(alex_shared: httpx.Client, recurrence: dict, code: str) -> None:
+    # suite: REC-INVALID-1
     assert_graph_error(alex_shared.post("me/events", json=lunch(recurrence=recurrence)), 400, code)
 
 
 def test_recurrence_not_normalised_fault() -> None:
     with EmulatorServer(faults={"recurrence-not-normalised"}) as srv, client(srv) as c:
         ev = c.post("me/events", json=lunch(recurrence=WEEKLY)).json()
+        # emulator-only: fault switch
         assert ev["recurrence"] == WEEKLY

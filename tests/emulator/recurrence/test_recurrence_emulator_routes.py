@@ -31,6 +31,7 @@ def test_calendar_view_on_every_documented_path(srv: EmulatorServer, box: Mailbo
              f"/users/{user}/calendarView", f"/users/{user}/calendar/calendarview"]
     for path in paths:
         items = box.listed(path, WINDOW["startDateTime"], WINDOW["endDateTime"])
+        # suite: EVT-VIEW-4
         assert len(items) == 17 and {e["seriesMasterId"] for e in items} == {master["id"]}, path
     other = box.create(dict(weekly(), subject="elsewhere"))
     listed = box.listed(f"/users/{user}/events/{other['id']}/instances", "2017-09-01", "2017-10-01")
@@ -46,6 +47,7 @@ def test_window_is_required_and_read_as_utc_without_offset(box: Mailbox) -> None
                                                                        "endDateTime": "later"})
     assert r.status == 400
     # Sep 4 noon Pacific is 19:00 UTC: a window ending 19:00 UTC misses it, one with -07:00 finds it
+    # suite: EVT-VIEW-2 (offsetless window is UTC), EVT-VIEW-3 (offset honoured)
     assert box.listed("/me/calendarView", "2017-09-04T00:00:00", "2017-09-04T19:00:00") == []
     assert len(box.listed("/me/calendarView", "2017-09-04T00:00:00-07:00", "2017-09-04T12:30:00-07:00")) == 1
 
@@ -53,6 +55,7 @@ def test_window_is_required_and_read_as_utc_without_offset(box: Mailbox) -> None
 def test_paging_prefer_zone_and_select(box: Mailbox) -> None:
     master = box.create(weekly())
     r = box.send("GET", "/me/calendarView", params=WINDOW)
+    # suite: EVT-TZ-1 (test_weekly step 4)
     assert len(r.body["value"]) == 10 and "$skip=10" in r.body["@odata.nextLink"]
     r = box.send("GET", f"/me/events/{master['id']}/instances",
                  params={**WINDOW, "$select": "subject,start", "$top": "3"},
@@ -73,6 +76,7 @@ def test_occurrence_ids_resolve_and_events_lists_masters_only(srv: EmulatorServe
                          "end": {"dateTime": "2017-09-05T11:00:00", "timeZone": "UTC"}})
     first, second = box.listed(f"/me/events/{master['id']}/instances", "2017-09-01", "2017-09-12")
     again = box.listed(f"/me/events/{master['id']}/instances", "2017-09-01", "2017-09-12")
+    # suite: REC-LIST-1
     assert [first["id"], second["id"]] == [e["id"] for e in again]  # stable ids
     user = srv.personas[0]["id"]
     got = box.send("GET", f"/users/{user}/events/{second['id']}").body
@@ -91,6 +95,7 @@ def test_master_edits_regenerate_and_master_delete_removes_the_series(box: Mailb
     master = box.create(weekly())
     occurrences = box.listed(f"/me/events/{master['id']}/instances", **_window())
     box.send("PATCH", f"/me/events/{occurrences[0]['id']}", json={"subject": "exception"})
+    # suite: REC-EXP-1, EVT-DEL-2 (test_weekly steps 10-11)
     assert box.send("DELETE", f"/me/events/{occurrences[1]['id']}").status == 204
     assert box.send("DELETE", f"/me/events/{occurrences[1]['id']}").status == 404  # already cancelled
     kept = box.send("GET", f"/me/events/{master['id']}",
@@ -115,6 +120,7 @@ def test_occurrence_cannot_take_a_recurrence_and_singles_have_no_instances(box: 
     master = box.create(weekly())
     occurrence = box.listed(f"/me/events/{master['id']}/instances", **_window())[0]
     r = box.send("PATCH", f"/me/events/{occurrence['id']}", json={"recurrence": weekly()["recurrence"]})
+    # emulator-only: no page states Graph's answer
     assert r.status == 400 and r.body["error"]["code"] == "ErrorInvalidRequest"
     single = box.create({"subject": "single", "start": {"dateTime": "2017-09-05T10:00:00", "timeZone": "UTC"},
                          "end": {"dateTime": "2017-09-05T11:00:00", "timeZone": "UTC"}})

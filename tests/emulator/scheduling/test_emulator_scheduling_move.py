@@ -37,6 +37,7 @@ def _proposed_then_moved(srv: EmulatorServer) -> tuple[dict, dict, str, dict]:
 
 def test_move_resets_statuses_moves_copies_and_sends_updates(server):
     moved, update, copy_id, _ = _proposed_then_moved(server)
+    # suite: PROP-5.1, PROP-5.2, PROP-5.3, PROP-5.5, PROP-5.6
     assert update is not None
     assert (moved["start"], moved["end"]) == (MOVE["start"], MOVE["end"])
     for address in (ADELE, MEGAN):
@@ -57,6 +58,7 @@ def test_a_patch_that_does_not_move_keeps_statuses(server):
     with client(server) as alex, client(server, ADELE) as adele:
         event = create(alex, ADELE)
         copy_id = invitation(adele, event)["event"]["id"]
+        # not yet a suite invariant: no move keeps statuses
         assert adele.post(f"me/events/{copy_id}/accept", json={}).status_code == 202
         same_time = {"start": event["start"], "end": event["end"], "subject": "Lunch at noon"}
         r = alex.patch(f"me/events/{event['id']}", json=same_time, headers=PST)
@@ -73,6 +75,7 @@ def test_move_fault_switches(fault):
         with client(srv, ADELE) as adele:
             copy = get_event(adele, copy_id)
     if fault == "move-keeps-status":
+        # emulator-only: fault switch
         assert adele_entry["status"]["response"] == "tentativelyAccepted"
     elif fault == "move-resets-time-now":
         assert adele_entry["status"]["response"] == "notResponded"

@@ -27,6 +27,7 @@ def test_walkthrough_tentative_reply_with_a_proposal(alex, adele, megan):
     event = create(alex, ADELE, MEGAN)
     copy_id = _copy_id(adele, event)
     r = adele.post(f"me/events/{copy_id}/tentativelyAccept", json=WALKTHROUGH_BODY)
+    # suite: PROP-2.1, PROP-3.1..3.6, PROP-4.1..4.4
     assert (r.status_code, r.content) == (202, b"")
     message = reply(alex, event)
     assert message["@odata.type"] == "#microsoft.graph.eventMessageResponse"
@@ -63,6 +64,7 @@ def test_walkthrough_tentative_reply_with_a_proposal(alex, adele, megan):
 def test_replies_without_a_proposal(alex, adele, action, response, message_type, subject, show_as):
     event = create(alex, ADELE)
     copy_id = _copy_id(adele, event)
+    # suite: PROP-3.4, PROP-3.7
     assert adele.post(f"me/events/{copy_id}/{action}", json={"comment": "ok"}).status_code == 202
     message = reply(alex, event)
     assert (message["responseType"], message["meetingMessageType"], message["subject"]) == (response, message_type, subject)
@@ -78,6 +80,7 @@ def test_decline_with_a_proposal_and_a_later_answer_replaces_it(alex, adele):
     body = {"comment": "Not this week.", "proposedNewTime": {
         "start": {"dateTime": "2019-08-22T19:00:00", "timeZone": "UTC"},
         "end": {"dateTime": "2019-08-22T21:00:00", "timeZone": "UTC"}}}
+    # suite: PROP-3.6, PROP-4.3 (decline); a later answer: not yet
     assert adele.post(f"me/events/{copy_id}/decline", json=body).status_code == 202
     message = reply(alex, event)
     assert (message["subject"], message["responseType"]) == ("New Time Proposed: Let's go for lunch", "declined")
@@ -92,6 +95,7 @@ def test_decline_with_a_proposal_and_a_later_answer_replaces_it(alex, adele):
 def test_send_response_false_changes_only_the_attendees_copy(alex, adele):
     event = create(alex, ADELE)
     copy_id = _copy_id(adele, event)
+    # suite: PROP-3.9
     assert adele.post(f"me/events/{copy_id}/accept", json={"sendResponse": False}).status_code == 202
     assert messages(alex) == []
     assert attendee_entry(get_event(alex, event["id"]), ADELE)["status"]["response"] == "none"
@@ -103,6 +107,7 @@ def test_send_response_false_changes_only_the_attendees_copy(alex, adele):
 def test_empty_body_means_send_response_true(alex, adele):
     event = create(alex, ADELE)
     r = adele.post(f"me/events/{_copy_id(adele, event)}/accept", content=b"")
+    # not yet a suite invariant: empty body
     assert r.status_code == 202
     assert reply(alex, event)["responseType"] == "accepted"
 
@@ -110,6 +115,7 @@ def test_empty_body_means_send_response_true(alex, adele):
 def test_respond_through_the_calendar_and_users_paths(alex, adele):
     event = create(alex, ADELE)
     copy_id = _copy_id(adele, event)
+    # not yet a suite invariant: paths
     assert adele.post(f"me/calendar/events/{copy_id}/accept", json={}).status_code == 202
     assert adele.post(f"users/{ADELE}/events/{copy_id}/decline", json={}).status_code == 202
     assert attendee_entry(get_event(alex, event["id"]), ADELE)["status"]["response"] == "declined"
@@ -118,6 +124,7 @@ def test_respond_through_the_calendar_and_users_paths(alex, adele):
 def test_proposal_rules_from_the_respond_pages(alex, adele):
     event = create(alex, ADELE, allowNewTimeProposals=False)
     request = invitation(adele, event)
+    # suite: PROP-6.1, PROP-6.2
     assert request["allowNewTimeProposals"] is False and request["event"]["allowNewTimeProposals"] is False
     copy_id = request["event"]["id"]
     proposal = {"proposedNewTime": NEXT_DAY}
@@ -141,6 +148,7 @@ def test_proposal_rules_from_the_respond_pages(alex, adele):
 ])
 def test_malformed_accept_bodies(alex, adele, body, code, fragment):
     copy_id = _copy_id(adele, create(alex, ADELE))
+    # emulator-only: no page states Graph's answer
     err = assert_graph_error(adele.post(f"me/events/{copy_id}/accept", json=body), 400, code)
     assert fragment in err["message"]
 
@@ -156,12 +164,14 @@ def test_malformed_accept_bodies(alex, adele, body, code, fragment):
 ])
 def test_malformed_proposed_new_time(alex, adele, slot, status, code):
     copy_id = _copy_id(adele, create(alex, ADELE))
+    # emulator-only: no page states Graph's answer
     assert_graph_error(adele.post(f"me/events/{copy_id}/tentativelyAccept", json={"proposedNewTime": slot}),
                        status, code)
 
 
 def test_responding_as_organizer_to_a_cancelled_or_unknown_event(alex, adele):
     event = create(alex, ADELE)
+    # not yet a suite invariant: organizer responds
     err = assert_graph_error(alex.post(f"me/events/{event['id']}/accept", json={}), 400, "ErrorInvalidRequest")
     assert "organizer" in err["message"]
     copy_id = _copy_id(adele, event)
@@ -176,6 +186,7 @@ def test_responding_as_organizer_to_a_cancelled_or_unknown_event(alex, adele):
 def test_strict_fault_rejects_the_walkthrough_body():
     with EmulatorServer(faults={"strict-respond-body"}) as srv, client(srv) as alex, client(srv, ADELE) as adele:
         copy_id = _copy_id(adele, create(alex, ADELE))
+        # emulator-only: fault switch
         assert_graph_error(adele.post(f"me/events/{copy_id}/tentativelyAccept", json=WALKTHROUGH_BODY),
                            400, "RequestBodyRead")
         normative = {"comment": "x", "sendResponse": True, "proposedNewTime": NEXT_DAY}

@@ -127,7 +127,8 @@ def event_payload(ev: StoredEvent, store: Store, prefs_: Prefs, faults: frozense
         elif name == "webLink":
             out[name] = _web_link(ev.id)
         elif name == "body":
-            out[name] = bodies.payload(f["body"], prefs_.body_type)
+            out[name] = bodies.payload(f["body"], prefs_.body_type or (
+                "text" if active(faults, "body-text-by-default") else None))
         elif name in ("start", "end"):
             out[name] = _zoned(ev, name, prefs_)
         elif name == "location":

@@ -42,6 +42,14 @@ def _drop_transaction_id(request: Request, out: Output) -> None:
         event.pop("transactionId", None)
 
 
+def _body_type_not_confirmed(request: Request, out: Output) -> None:
+    applied = [part for part in out.headers.get("Preference-Applied", "").split(",")
+               if part.strip() and not part.strip().startswith("outlook.body-content-type")]
+    out.headers.pop("Preference-Applied", None)
+    if applied:
+        out.headers["Preference-Applied"] = ",".join(applied)
+
+
 FAULTS: tuple[Fault, ...] = (
     Fault("stale-changekey", "PATCH keeps the old changeKey and @odata.etag instead of issuing new ones",
           breaks=("EVT-UPD-2", "EVT-UPD-3")),
@@ -60,6 +68,11 @@ FAULTS: tuple[Fault, ...] = (
           breaks=("EVT-ONLINE-1", "EVT-ONLINE-2", "EVT-GOLD-4")),
     Fault("recurrence-not-normalised", "recurrence comes back as sent instead of Graph's normalised form",
           breaks=("EVT-REC-3", "EVT-GOLD-3", "SCHEMA-1", "REC-EXP-1", "REC-EXP-2", "REC-EXP-3", "REC-SHAPE-2")),
+    # --- body content type (issue 15) ---
+    Fault("body-text-by-default", "without Prefer: outlook.body-content-type, bodies come back as text",
+          breaks=("EVT-BODY-1",)),
+    Fault("body-type-not-confirmed", "Preference-Applied leaves out outlook.body-content-type",
+          breaks=("EVT-BODY-2",), transform=_body_type_not_confirmed),
 )
 
 FEATURE = Feature(key="events", routes=tuple(routes.ROUTES), faults=FAULTS)

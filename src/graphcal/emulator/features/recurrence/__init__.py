@@ -37,6 +37,23 @@ FAULTS: tuple[Fault, ...] = (
           breaks=("REC-INVALID-1",)),
     Fault("rec-events-lists-occurrences", "/events lists each series master's first occurrences too",
           breaks=("REC-LIST-1",)),
+    # --- calendarView/instances windows and series details (issue 15) ---
+    Fault("view-starts-inside-only", "calendarView and instances leave out events that began before the window",
+          breaks=("EVT-VIEW-1", "SERIES-VIEW-1")),
+    Fault("view-offsetless-in-prefer-zone", "a window without an offset is read in the Prefer: outlook.timezone zone",
+          breaks=("EVT-VIEW-2",)),
+    Fault("view-ignores-offset", "a window's offset is dropped: its wall-clock time is read as UTC",
+          breaks=("EVT-VIEW-3",)),
+    Fault("view-calendar-paths-empty", "calendarView of /calendar and /calendars/{id} lists no events",
+          breaks=("EVT-VIEW-4",)),
+    Fault("view-window-optional", "calendarView without startDateTime/endDateTime lists the whole calendar (200)",
+          breaks=("EVT-VIEW-5",)),
+    Fault("series-first-day-sunday", "weekly series group their weeks from Sunday whatever firstDayOfWeek says",
+          breaks=("SERIES-FDOW-1",)),
+    Fault("series-same-icaluid", "every occurrence carries the series master's iCalUId",
+          breaks=("SERIES-UID-1",)),
+    Fault("series-edit-renames-series", "renaming one occurrence renames the series master and every occurrence",
+          breaks=("SERIES-EDIT-1",)),
 )
 
 FEATURE = Feature(key="recurrence", routes=tuple(routes.ROUTES), install=routes.install, faults=FAULTS)

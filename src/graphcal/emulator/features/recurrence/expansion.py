@@ -91,7 +91,8 @@ def series_of(fields: dict[str, Any], faults: frozenset[str] = frozenset()) -> S
     return Series(
         kind=pat["type"], interval=pat["interval"],
         weekdays=tuple(sorted(_WEEKDAYS.index(d.lower()) for d in pat.get("daysOfWeek") or [])),
-        week_start=_WEEKDAYS.index((pat.get("firstDayOfWeek") or "sunday").lower()),
+        week_start=_WEEKDAYS.index("sunday" if active(faults, "series-first-day-sunday")
+                                   else (pat.get("firstDayOfWeek") or "sunday").lower()),
         index=(pat.get("index") or "first").lower(), day_of_month=pat.get("dayOfMonth") or 0,
         month=pat.get("month") or 0, range_type=rng["type"],
         start_date=date.fromisoformat(rng["startDate"]),

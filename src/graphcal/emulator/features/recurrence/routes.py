@@ -148,7 +148,9 @@ def _occurrence(master: StoredEvent, slot: expansion.Slot, faults: frozenset[str
     return StoredEvent(id=occurrence_id(master.id, slot.date), owner_id=master.owner_id,
                        calendar_id=master.calendar_id, fields=fields, start_utc=slot.start,
                        end_utc=slot.end, created=master.created, modified=master.modified,
-                       change_key=master.change_key, ical_uid=_ical_uid(master, slot.date),
+                       change_key=master.change_key,
+                       ical_uid=(master.ical_uid if active(faults, "series-same-icaluid")
+                                 else _ical_uid(master, slot.date)),
                        seq=master.seq)
 
 
@@ -202,6 +204,8 @@ def _window(request: Request) -> tuple[datetime, datetime]:
     bounds = []
     for name in ("startdatetime", "enddatetime"):
         text = params.get(name)
+        if not text and active(request, "view-window-optional"):  # no bound: all of time
+            text = "0001-01-01T00:00:00" if name == "startdatetime" else "9999-12-30T00:00:00"
         if not text:
             raise GraphError(400, "ErrorInvalidParameter", _WINDOW_MISSING)
         try:
@@ -211,9 +215,20 @@ def _window(request: Request) -> tuple[datetime, datetime]:
             raise GraphError(400, "ErrorInvalidParameter",
                              f"The value '{text}' of parameter '{name}' is not a valid "
                              f"date and time.") from None
-        bounds.append(value.replace(tzinfo=timezone.utc) if value.tzinfo is None
-                      else value.astimezone(timezone.utc))
+        bounds.append(_window_bound(request, value))
     return bounds[0], bounds[1]
+
+
+def _window_bound(request: Request, value: datetime) -> datetime:
+    """A bound as an instant: its offset if it has one, else UTC, whatever Prefer says."""
+    if value.tzinfo is not None and active(request, "view-ignores-offset"):
+        value = value.replace(tzinfo=None)  # the wall clock read as UTC, the offset dropped
+    if value.tzinfo is None:
+        zone_name = prefs(request).timezone
+        if zone_name and active(request, "view-offsetless-in-prefer-zone"):
+            return timezones.to_instant(value, zone_name)
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 def _page(request: Request, items: list[StoredEvent], user_key: str, path: str) -> Response:
@@ -244,6 +259,8 @@ def _view(request: Request, members: Callable[[Request, Store, User, datetime, d
     store: Store = request.app.state.store
     with store.lock:
         items, path = members(request, store, owner, w_start, w_end, request.app.state.faults)
+        if active(request, "view-starts-inside-only"):  # events begun before the window dropped
+            items = [ev for ev in items if ev.start_utc >= w_start]
         return _page(request, items, context_user(request, owner), path)
 
 
@@ -264,6 +281,8 @@ def _calendar_view(request: Request, store: Store, owner: User, w_start: datetim
     if "calendar_id" in request.path_params or "/calendar/" in request.url.path:
         scope = find_calendar(request, owner).id
     items: list[StoredEvent] = []
+    if scope is not None and active(faults, "view-calendar-paths-empty"):
+        return items, "calendarView"  # only the mailbox-level path answers
     for ev in store.events_of(owner.id, scope):
         if ev.fields.get("type") == "seriesMaster":
             items += series_members(store, ev, w_start, w_end, faults)
@@ -318,6 +337,8 @@ class Occurrences:
                                 else "exception")
         draft.fields["seriesMasterId"] = (None if active(faults, "rec-exception-loses-master")
                                           else master.id)
+        if "subject" in sent and active(faults, "series-edit-renames-series"):
+            master.fields["subject"] = draft.fields["subject"]  # the whole series renamed
         exceptions = _state(store, master).exceptions
         exceptions[day.isoformat()] = {
             "fields": draft.fields, "start_utc": draft.start_utc, "end_utc": draft.end_utc,
