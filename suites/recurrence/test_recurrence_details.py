@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import pytest
-from test_recurrence import INSTANCES, RECUR, VIEW, collect, created, window_params
+from suites.recurrence.test_recurrence import INSTANCES, RECUR, VIEW, collect, created, window_params
 
 from graphcal.client import prefer_timezone
 from graphcal.scenario import Graph
