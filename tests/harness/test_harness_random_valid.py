@@ -117,3 +117,21 @@ def test_proposal_checks_read_a_null_attendee_as_unanswered_not_a_crash() -> Non
     load_catalog()
     outcome = CATALOG["PROP-1.4"]({"attendees": [None, {"status": None}]})
     assert not outcome.passed and "other than none" in outcome.message, outcome
+
+
+# --- checks that passed on random data with nothing to compare (false passes) --------------------
+
+@pytest.mark.parametrize(("check_id", "args", "reason"), [
+    ("EVT-LOC-1", ({"id": "e"},), "neither location nor locations"),
+    ("EVT-ONLINE-2", ({"id": "e"},), "isOnlineMeeting is None"),
+    ("EVT-ONLINE-2", ({"id": "e", "isOnlineMeeting": None, "onlineMeeting": None},), "isOnlineMeeting is None"),
+    ("REC-SHAPE-1", ([], {"id": "m"}), "no instance of the series"),
+    ("REC-SHAPE-2", ([{"id": "x", "seriesMasterId": "other"}], MASTERS[2] | {
+        "start": {"dateTime": "2017-10-01T12:00:00", "timeZone": "UTC"}}), "no listed instance names the master"),
+])
+def test_a_claim_over_nothing_observed_fails(check_id: str, args: tuple, reason: str) -> None:
+    from graphcal.invariants.registry import CATALOG, load_catalog
+
+    load_catalog()
+    outcome = CATALOG[check_id](*args)
+    assert not outcome.passed and reason in outcome.message, outcome
