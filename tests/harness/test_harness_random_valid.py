@@ -125,9 +125,6 @@ def test_proposal_checks_read_a_null_attendee_as_unanswered_not_a_crash() -> Non
     ("EVT-LOC-1", ({"id": "e"},), "neither location nor locations"),
     ("EVT-ONLINE-2", ({"id": "e"},), "isOnlineMeeting is None"),
     ("EVT-ONLINE-2", ({"id": "e", "isOnlineMeeting": None, "onlineMeeting": None},), "isOnlineMeeting is None"),
-    ("REC-SHAPE-1", ([], {"id": "m"}), "no instance of the series"),
-    ("REC-SHAPE-2", ([{"id": "x", "seriesMasterId": "other"}], MASTERS[2] | {
-        "start": {"dateTime": "2017-10-01T12:00:00", "timeZone": "UTC"}}), "no listed instance names the master"),
 ])
 def test_a_claim_over_nothing_observed_fails(check_id: str, args: tuple, reason: str) -> None:
     from graphcal.invariants.registry import CATALOG, load_catalog
