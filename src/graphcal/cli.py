@@ -24,7 +24,8 @@ def _cmd_schemas_build(args: argparse.Namespace) -> int:
 def _cmd_emulator_serve(args: argparse.Namespace) -> int:
     from graphcal.emulator.server import serve_command
 
-    return serve_command(host=args.host, port=args.port, seed=args.seed, faults=args.fault)
+    return serve_command(host=args.host, port=args.port, seed=args.seed, faults=args.fault,
+                         random_valid=args.random_valid)
 
 
 def _cmd_emulator_faults(args: argparse.Namespace) -> int:
@@ -102,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", default=None, help="JSON seed file (default: the documented users)")
     serve.add_argument("--fault", action="append", default=[],
                        help="turn on a named fault switch (repeatable); `graphcal emulator faults` lists them")
+    serve.add_argument("--random-valid", type=int, default=None, metavar="SEED",
+                       help="answer every Graph call with a random body valid against its type's schema "
+                            "(status and headers kept), seeded")
     serve.set_defaults(func=_cmd_emulator_serve)
     faults = emu_sub.add_parser("faults", help="list the fault switches by feature")
     faults.add_argument("--feature", default=None, help="only this feature's (core, events, ...)")

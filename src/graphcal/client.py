@@ -328,15 +328,17 @@ class GraphClient:
         """Yield each page of a collection, following ``@odata.nextLink``.
 
         Stops after a page without a nextLink, a page that is not a successful JSON object
-        (yielded, so the caller sees it), or ``max_pages`` (a guard against endless paging,
-        a reported service fault).
+        (yielded, so the caller sees it), ``max_pages`` (a guard against endless paging,
+        a reported service fault), or a nextLink that is not a URL under the target's base URL:
+        the persona's token is never sent elsewhere, and the page (with its link) is evidence.
         """
         response = self.get(path, params=params, headers=headers)
         for _ in range(max_pages):
             yield response
             next_link = response.body.get("@odata.nextLink") if (
                 response.ok and isinstance(response.body, dict)) else None
-            if not next_link:
+            if not isinstance(next_link, str) or not next_link.startswith(self.base_url + "/") \
+                    or any(c < " " or c == "\x7f" for c in next_link):
                 return
             response = self.get(next_link, headers=headers)
 

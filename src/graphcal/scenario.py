@@ -23,6 +23,7 @@ step (and the rest) with a reason naming what was missing and the answer it came
 
 from __future__ import annotations
 
+import re
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -43,6 +44,9 @@ from graphcal.verdicts import verdict_of
 
 T = TypeVar("T")
 _PACKAGE_DIR = str(Path(__file__).parent)
+# What an id cannot hold to be a path segment (/me/events/{id}): control characters, which httpx
+# refuses, and the delimiters that would address another resource. Graph's ids are URL-safe base64.
+_NOT_IN_A_PATH_SEGMENT = re.compile(r"[\x00-\x1f\x7f/?#]")
 
 
 class ScenarioStopped(Exception):
@@ -152,7 +156,8 @@ class Step:
 
         A target may answer anything; ``payload["id"]`` on its answer would crash the scenario
         (verdict ``error``, which means a bug of graphcal's). Here a payload that is not a JSON
-        object, a key missing or null, or an ``id`` that is not a non-empty string blocks the
+        object, a key missing or null, or an ``id`` that is not a non-empty string usable as a URL
+        path segment blocks the
         steps that need the value, with a reason naming ``what`` (e.g. "the created event"),
         the missing path and the answer the payload came from.
         """
@@ -167,7 +172,8 @@ class Step:
             if value.get(key) is None:
                 self._block(f"{what} has no {_dotted(path[:depth + 1])}", payload)
             value = value[key]
-        if path[-1] == "id" and not (isinstance(value, str) and value):
+        if path[-1] == "id" and not (isinstance(value, str) and value
+                                     and not _NOT_IN_A_PATH_SEGMENT.search(value)):
             self._block(f"{what} has no usable {_dotted(path)} (got {value!r})", payload)
         return self._inherit(value, payload)
 

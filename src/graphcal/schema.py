@@ -233,3 +233,15 @@ def validate(payload: Any, type_name: str) -> list[Violation]:
         return []
     errors = _reference(type_name, lambda v: list(v.iter_errors(payload)))
     return sorted((_violation(e) for e in errors), key=lambda v: (v.path, v.rule, v.message))
+
+
+# --- for generators of valid payloads (graphcal.emulator.core.random_valid) ---------------------
+
+def documents() -> dict[str, dict[str, Any]]:
+    """Every schema document by its ``$id`` (the ``$ref``s of one resolve against its ``$id``)."""
+    return _documents()[0]
+
+
+def root_schema(type_name: str) -> dict[str, Any]:
+    """The schema ``validate(payload, type_name)`` checks against (absolute ``$ref``s)."""
+    return _root_schema(type_name)

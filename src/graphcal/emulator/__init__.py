@@ -15,6 +15,7 @@ tests/). ``app.FEATURES`` lists the features in route match order.
   ``@odata.context`` builder), ``events`` (the event resource: validation, defaults, writes),
   ``lookup`` (what an item path names: calendar, event, its removal; ``ITEMS``), ``hooks``
   (``EventHooks``), ``faults``, ``output`` (renders every answer after the faults' transforms),
+  ``random_valid`` (the random-but-schema-valid mode, an output stage: ``--random-valid SEED``),
   ``feature`` (``Feature``), ``seed``, ``bodies``, and ``users``
   (``/me``, ``/users/{id}``, mailboxSettings): the core's own routes, with sign-in, come first.
 - ``features/<key>/__init__.py`` declares ``FEATURE = Feature(key, routes, install, faults)``.

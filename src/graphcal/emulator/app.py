@@ -26,6 +26,7 @@ from graphcal.emulator.core.errors import GraphError, error_response
 from graphcal.emulator.core.faults import Declared, check_names, declare
 from graphcal.emulator.core.feature import Feature
 from graphcal.emulator.core.hooks import EventHooks
+from graphcal.emulator.core.random_valid import RandomValid
 from graphcal.emulator.core.seed import normalise_seed
 from graphcal.emulator.core.store import Store
 from graphcal.emulator.features import calendars, events, recurrence, scheduling
@@ -126,14 +127,16 @@ class _InternalErrors:
 
 
 def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = frozenset(),
-               extra_routes: Iterable[BaseRoute] = ()) -> Starlette:
-    """A fresh emulator: its own in-memory store built from ``seed`` (default: the demo users)."""
+               extra_routes: Iterable[BaseRoute] = (), random_valid: int | None = None) -> Starlette:
+    """A fresh emulator: its own in-memory store built from ``seed`` (default: the demo users).
+    ``random_valid``: a seed of the random-but-schema-valid mode (``core.random_valid``)."""
     app = Starlette(routes=routes(extra_routes), middleware=[Middleware(_InternalErrors), Middleware(_TrailingSlash)],
                     exception_handlers={GraphError: _graph_error, HTTPException: _http_error})
     normalised = normalise_seed(seed)
     app.state.seed = normalised
     app.state.store = Store(normalised)
     app.state.faults = check_names(faults, FAULTS)
+    app.state.random_valid = None if random_valid is None else RandomValid(random_valid)
     app.state.event_hooks = EventHooks()
     for feature in FEATURES:
         if feature.install is not None:

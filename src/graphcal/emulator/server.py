@@ -42,9 +42,9 @@ class EmulatorServer:
     """
 
     def __init__(self, seed: dict[str, Any] | str | Path | None = None,
-                 faults: Iterable[str] = frozenset()) -> None:
+                 faults: Iterable[str] = frozenset(), random_valid: int | None = None) -> None:
         data = load_seed(seed) if isinstance(seed, (str, Path)) else normalise_seed(seed)
-        self.app = create_app(data, faults)
+        self.app = create_app(data, faults, random_valid=random_valid)
         self.tenant: str = data["tenant"]
         self.personas: list[dict[str, Any]] = personas(data)
         self.port: int | None = None
@@ -128,7 +128,8 @@ def faults_command(feature: str | None = None, as_json: bool = False) -> int:
     return 0
 
 
-def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str]) -> int:
+def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str],
+                  random_valid: int | None = None) -> int:
     """``graphcal emulator serve``: serve until interrupted; prints the URLs and personas."""
     data = load_seed(seed)
     try:
@@ -151,5 +152,8 @@ def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str])
         print(f"  {p['userPrincipalName']:<24} {p['displayName']:<18} id {p['id']}", file=sys.stderr)
     if names:
         print(f"  faults on: {', '.join(sorted(names))}", file=sys.stderr)
-    uvicorn.Server(_config(create_app(data, names), host, bound)).run(sockets=[sock])
+    if random_valid is not None:
+        print(f"  random-valid mode, seed {random_valid}: JSON answers are random schema-valid bodies",
+              file=sys.stderr)
+    uvicorn.Server(_config(create_app(data, names, random_valid=random_valid), host, bound)).run(sockets=[sock])
     return 0

@@ -409,6 +409,8 @@ def location_matches_locations(event: Any) -> Outcome:
     display name joins theirs with '; '; no location -> locations empty."""
     if (bad := not_an_event(event)) is not None:
         return bad
+    if "location" not in event and "locations" not in event:  # nothing to compare is no pass
+        return Outcome.fail("the event has neither location nor locations", actual=sorted(event))
     names = _names(event.get("locations"))
     single = obj(event.get("location")).get("displayName") or ""
     if not names:
@@ -554,7 +556,9 @@ def online_flag_matches_info(event: Any) -> Outcome:
     if (bad := not_an_event(event)) is not None:
         return bad
     flag, info = event.get("isOnlineMeeting"), event.get("onlineMeeting")
-    if bool(flag) != isinstance(info, dict):
+    if not isinstance(flag, bool):  # a missing flag is not "false": nothing to compare is no pass
+        return Outcome.fail(f"isOnlineMeeting is {flag!r}, not a boolean", actual=flag)
+    if flag != isinstance(info, dict):
         return Outcome.fail(f"isOnlineMeeting {flag!r} with onlineMeeting {info!r}",
                             actual={"isOnlineMeeting": flag, "onlineMeeting": info})
     return Outcome.ok()

@@ -56,6 +56,39 @@ def zone_of(master: Mapping[str, Any]) -> str:
     return recurrence.recurrence_zone_name(master["recurrence"], master["start"])
 
 
+def unusable_master(master: Mapping[str, Any]) -> Outcome | None:
+    """The failure of a check that expands the target's series master when the oracle cannot:
+    its recurrence invalid, its start or end unreadable, its zone unknown (the event resource:
+    a seriesMaster has them). None when the master can be expanded."""
+    reasons = recurrence.validate_recurrence(master.get("recurrence"))
+    for key in ("start", "end"):
+        try:
+            instant(master, key)
+        except ValueError as exc:
+            reasons.append(str(exc))
+    if not reasons:
+        try:
+            timezones.zone(zone_of(master))
+        except timezones.UnknownTimeZone as exc:
+            reasons.append(str(exc))
+    if reasons:
+        return Outcome.fail("the series master cannot be expanded: " + "; ".join(reasons[:MAX_SHOWN]),
+                            actual={k: master.get(k) for k in ("recurrence", "start", "end")})
+    return None
+
+
+def unreadable_times(events: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Each listed event whose start or end is not a readable dateTimeTimeZone, and why."""
+    problems = []
+    for e in events:
+        for key in ("start", "end"):
+            try:
+                instant(e, key)
+            except ValueError as exc:
+                problems.append(f"{e.get('id')!r}: {exc}")
+    return problems
+
+
 def members(listed: Iterable[Any], master_id: str) -> list[dict[str, Any]]:
     """The listed events that belong to the series (by seriesMasterId)."""
     return [e for e in listed if isinstance(e, dict) and e.get("seriesMasterId") == master_id]
@@ -114,8 +147,15 @@ def _compare_with_oracle(listed: Any, master: Any, window_start: Any, window_end
     if not isinstance(listed, list) or not isinstance(master, dict):
         return Outcome.fail("needs the listed events (a list) and the series master (an object)",
                             actual=[type(listed).__name__, type(master).__name__])
+    unusable = unusable_master(master)
+    if unusable is not None:
+        return unusable
     zone_name = zone_of(master)
     mine = members(listed, master.get("id"))
+    unreadable = unreadable_times(mine)
+    if unreadable:
+        return Outcome.fail(f"{len(unreadable)} listed occurrence(s) without a readable start/end: "
+                            + "; ".join(unreadable[:MAX_SHOWN]), actual=unreadable)
     exception_dates = {occurrence_date(e, zone_name) for e in mine if e.get("type") == "exception"}
     skip = exception_dates | _cancelled_dates(cancelled, zone_name)
     expected = [o for o in _expected(master, (window_start, window_end))
@@ -188,7 +228,8 @@ def instances_belong_to_the_series(instances: Any, master: Any) -> Outcome:
         return Outcome.fail("needs the instances (a list) and the series master (an object)")
     problems = []
     for i, e in enumerate(instances):
-        where = f"[{i}] {e.get('start', {}).get('dateTime', '?') if isinstance(e, dict) else e!r}"
+        start = e.get("start") if isinstance(e, dict) else None
+        where = f"[{i}] {start.get('dateTime', '?') if isinstance(start, dict) else e!r}"
         if not isinstance(e, dict):
             problems.append(f"{where}: not an event object")
             continue
@@ -215,8 +256,11 @@ def occurrence_id_format(instances: Any, master: Any) -> Outcome:
     local date; for an exception (which may have moved) the date of its originalStart."""
     if not isinstance(instances, list) or not isinstance(master, dict):
         return Outcome.fail("needs the instances (a list) and the series master (an object)")
+    unusable = unusable_master(master)
+    if unusable is not None:
+        return unusable
     zone_name = zone_of(master)
-    problems = []
+    problems = unreadable_times(e for e in members(instances, master.get("id")) if e.get("type") == "occurrence")
     for e in members(instances, master.get("id")):
         oid = e.get("occurrenceId")
         match = _OID.match(str(oid or ""))
@@ -225,6 +269,8 @@ def occurrence_id_format(instances: Any, master: Any) -> Outcome:
             continue
         if match["master"] != master.get("id"):
             problems.append(f"{oid}: names another master")
+        if e.get("type") == "occurrence" and unreadable_times([e]):
+            continue  # reported above
         basis = instant(e, "start") if e.get("type") == "occurrence" else (
             as_instant(e["originalStart"]) if isinstance(e.get("originalStart"), str) else None)
         if basis is not None:
@@ -357,7 +403,7 @@ def master_lists_cancelled_occurrences(master: Any, cancelled: Iterable[Mapping[
     if not isinstance(master, dict) or not isinstance(master.get("cancelledOccurrences"), list):
         return Outcome.fail("the master has no cancelledOccurrences list", actual=master)
     mid = master_id or master.get("id")
-    zone_name = zone_of(master) if isinstance(master.get("recurrence"), dict) else "UTC"
+    zone_name = "UTC" if unusable_master(master) else zone_of(master)
     wanted = set()
     for c in cancelled:
         oid = c.get("occurrenceId")

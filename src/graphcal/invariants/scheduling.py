@@ -29,6 +29,7 @@ from graphcal.invariants.common import (
     address, body_of, find_attendee, organizer_copy_problems, problems_outcome, same_address,
     slot_instants, status_of, text_of, timestamp,
 )
+from graphcal.invariants.common import obj  # a null attendee (the schema allows it) reads as {}
 from graphcal.invariants.diffing import golden_check
 from graphcal.invariants.registry import MUST, SHOULD, Outcome, invariant
 
@@ -93,7 +94,7 @@ def _message_slot(message: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _status(attendee: Mapping[str, Any], key: str) -> Any:
-    return (attendee.get("status") or {}).get(key)
+    return obj(obj(attendee).get("status")).get(key)  # the schema allows null attendees
 
 
 def _statuses_other_than(event: Mapping[str, Any], key: str, accept: Any) -> dict[str | None, Any]:
@@ -105,7 +106,7 @@ def _carrying_proposals(event: Mapping[str, Any], proposers: Iterable[str] = ())
     """Attendees with a proposedNewTime property (null counts) who are not among ``proposers``."""
     proposers = list(proposers)
     return [address(a) for a in event.get("attendees") or []
-            if "proposedNewTime" in a and not any(same_address(address(a), p) for p in proposers)]
+            if "proposedNewTime" in obj(a) and not any(same_address(address(a), p) for p in proposers)]
 
 
 def _require_attendee(event: Any, attendee_address: str) -> tuple[Mapping[str, Any] | None, Outcome | None]:
