@@ -24,6 +24,12 @@ from graphcal.emulator.server import EmulatorServer
 Scope = dict[str, Any]
 
 
+def scenario_count() -> int:
+    """How many scenarios the committed suites have: one cassette each (so tests that run every
+    suite need no count kept by hand as suites grow)."""
+    return len(list((Path(__file__).resolve().parents[2] / "cassettes").rglob("*.yaml")))
+
+
 @contextmanager
 def serve(app: Any) -> Iterator[str]:
     """Serve ``app`` on 127.0.0.1:<free port> in a thread; yields ``http://127.0.0.1:<port>``."""

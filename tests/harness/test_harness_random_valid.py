@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.harness.harness_support import scenario_count
+
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("bench_random_valid", ROOT / "bench" / "random_valid.py")
 assert _spec is not None and _spec.loader is not None
@@ -20,7 +22,7 @@ _spec.loader.exec_module(random_valid)
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_random_valid_answers_give_no_error(seed: int, tmp_path: Path) -> None:
     run = random_valid.run_seed(seed, tmp_path)
-    assert run.scenarios == 20
+    assert run.scenarios == scenario_count()
     assert run.errors == [], "\n".join(run.errors)  # verdict, step and scenario errors, tracebacks
     assert run.exit_code == 1  # random data breaks documented claims: scenarios fail, nothing crashes
     assert run.verdicts["fail"] > 0 and run.verdicts["blocked"] > 0
@@ -31,7 +33,7 @@ def test_random_valid_answers_give_no_error(seed: int, tmp_path: Path) -> None:
 def test_an_id_unusable_as_a_path_segment_blocks_the_step() -> None:
     import httpx
     from graphcal.scenario import Blocked
-    from test_harness_scenario import graph_for
+    from tests.harness.test_harness_scenario import graph_for
 
     for bad in ("a\nb", "https://example.invalid/v1.0/me/events", "x?y", "#microsoft.graph.event"):
         g = graph_for(lambda req, bad=bad: httpx.Response(201, json={"id": bad}))
