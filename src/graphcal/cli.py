@@ -24,7 +24,8 @@ def _cmd_schemas_build(args: argparse.Namespace) -> int:
 def _cmd_emulator_serve(args: argparse.Namespace) -> int:
     from graphcal.emulator.server import serve_command
 
-    return serve_command(host=args.host, port=args.port, seed=args.seed, faults=args.fault)
+    return serve_command(host=args.host, port=args.port, seed=args.seed, faults=args.fault,
+                         chaos=args.chaos, chaos_seed=args.chaos_seed)
 
 
 def _cmd_emulator_faults(args: argparse.Namespace) -> int:
@@ -38,7 +39,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     return run_command(target=args.target, persona_config=args.persona_config,
                        report_dir=args.report_dir, record_mode=args.record_mode,
-                       pytest_args=args.pytest_args, profile=args.profile)
+                       pytest_args=args.pytest_args, profile=args.profile,
+                       chaos=args.chaos, chaos_seed=args.chaos_seed)
 
 
 def _cmd_invariants(args: argparse.Namespace) -> int:
@@ -59,6 +61,14 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return diff_command(before=args.before, after=args.after, as_json=args.json)
 
 
+def _chaos_options(parser: argparse.ArgumentParser, when: str) -> None:
+    parser.add_argument("--chaos", default=None, metavar="RATE",
+                        help=f"{when}answer this fraction of Graph requests (0..1) with 429, 503, a "
+                             "dropped connection or a lost answer (the write happens)")
+    parser.add_argument("--chaos-seed", default=None, type=int, metavar="N",
+                        help="seed of --chaos: same seed and requests, same chaos")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graphcal", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"graphcal {__version__}")
@@ -74,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", default="reports/latest", help="where results are written")
     run.add_argument("--record-mode", default=None,
                      help="pytest-recording record mode (none, once, new_episodes, all, rewrite)")
+    _chaos_options(run, "with --target emulator: ")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER,
                      help="extra arguments for pytest, after --")
     run.set_defaults(func=_cmd_run)
@@ -102,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", default=None, help="JSON seed file (default: the documented users)")
     serve.add_argument("--fault", action="append", default=[],
                        help="turn on a named fault switch (repeatable); `graphcal emulator faults` lists them")
+    _chaos_options(serve, "")
     serve.set_defaults(func=_cmd_emulator_serve)
     faults = emu_sub.add_parser("faults", help="list the fault switches by feature")
     faults.add_argument("--feature", default=None, help="only this feature's (core, events, ...)")

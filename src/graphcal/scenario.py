@@ -19,6 +19,12 @@ Scenario code never crashes on a target's answer: it reads the target's data onl
 ``s.field``, ``s.items`` and ``s.pick``, inside a step. A missing or malformed field blocks the
 step (and the rest) with a reason naming what was missing and the answer it came from; verdict
 ``error`` stays reserved for graphcal's own bugs.
+
+A request the target keeps throttling or dropping past the client's retry budget
+(``TransientError``) makes its step ``transient`` and stops the scenario; the invariants it did
+not reach are ``transient``, never failures. A check about an answer the client recovered (a
+write whose own answer was lost, found by a read-back) is ``transient`` too: it could not be
+observed, and the scenario goes on with the item.
 """
 
 from __future__ import annotations
@@ -30,7 +36,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, NoReturn, TypeVar
 
 from graphcal.cassettes import Scrubber, decode_anchor, encode_anchor, explain
-from graphcal.client import GraphClient, GraphResponse
+from graphcal.client import GraphClient, GraphResponse, TransientError
 from graphcal.errors import GraphcalError
 from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
 from graphcal.personas import Cast, User
@@ -99,6 +105,10 @@ class Step:
             self.result.status = StepStatus.BLOCKED
             self.result.reason = str(exc)
             return False
+        if isinstance(exc, TransientError):
+            self.result.status = StepStatus.TRANSIENT
+            self.result.reason = str(exc)
+            raise ScenarioStopped(self.result.reason) from exc
         if isinstance(exc, Exception) and not isinstance(exc, ScenarioStopped):
             self.result.status = StepStatus.ERROR
             self.result.reason = describe_exception(exc, self.graph.scenario.nodeid)
@@ -126,6 +136,11 @@ class Step:
         if inv is None:
             outcome = Outcome.fail(f"unknown invariant id {invariant_id}; `graphcal invariants` lists them")
             self._record(invariant_id, outcome, evidence, error=True)
+            return outcome
+        lost = self.graph._recovered_among([*args, *kwargs.values()])
+        if lost is not None:  # the answer this check is about was never seen: nothing to judge
+            outcome = Outcome.fail(f"transient: not observed: {lost}")
+            self._record(invariant_id, outcome, evidence, transient=True)
             return outcome
         try:
             outcome = inv(*args, **kwargs)
@@ -233,10 +248,12 @@ class Step:
 
     # -- internals ---------------------------------------------------------------------
     def _record(self, invariant_id: str, outcome: Outcome, exchange: int | None,
-                *, error: bool = False) -> None:
+                *, error: bool = False, transient: bool = False) -> None:
         inv = CATALOG.get(invariant_id)
         if error or inv is None:
             verdict, quirk = Verdict.ERROR, None
+        elif transient:
+            verdict, quirk = Verdict.TRANSIENT, None
         else:
             verdict, quirk = verdict_of(inv.severity, outcome)
         scrub = self.graph.scrubber.data
@@ -281,6 +298,8 @@ class Graph:
         self._seen: dict[int, tuple[GraphResponse, StepResult, int]] = {}
         # id(payload) -> (payload, "step n: METHOD url -> status"): which answer a body came from
         self._origins: dict[int, tuple[Any, str]] = {}
+        # id(response or body) -> (it, why): answers standing for a write whose answer was lost
+        self._recovered: dict[int, tuple[Any, str]] = {}
 
     @property
     def kind(self) -> str:
@@ -327,11 +346,23 @@ class Graph:
                           if k.lower() not in ("set-cookie", "date", "server")}),
             body=data(r.body), json_error=r.json_error,
             text=data(r.text[:4000]) if r.body is None and r.text else None,
-            elapsed_ms=r.elapsed_s * 1000)
+            elapsed_ms=r.elapsed_s * 1000, attempts=list(r.attempts), recovered=r.recovered)
         step.result.exchanges.append(exchange)
+        if r.recovered:
+            for lost in (r, r.body):
+                if lost is not None:
+                    self._recovered[id(lost)] = (lost, r.recovered)
         self._seen[id(r)] = (r, step.result, len(step.result.exchanges) - 1)
         if isinstance(r.body, (dict, list)):
             self._origins[id(r.body)] = (r.body, f"step {step.result.title.split(':')[0]}, {exchange.summary()}")
+
+    def _recovered_among(self, values: list[Any]) -> str | None:
+        """Why one of ``values`` (a response or its body) is not the target's own answer."""
+        for value in values:
+            entry = self._recovered.get(id(value))
+            if entry is not None and entry[0] is value:
+                return entry[1]
+        return None
 
     def _origin_of(self, payload: Any) -> str | None:
         entry = self._origins.get(id(payload))

@@ -15,6 +15,7 @@ import uvicorn
 
 from graphcal.emulator.app import FAULTS, FEATURES, create_app
 from graphcal.emulator.core import CORE
+from graphcal.emulator.core.chaos import parse_rate
 from graphcal.emulator.core.faults import check_names
 from graphcal.emulator.core.seed import load_seed, normalise_seed, personas
 from graphcal.emulator.core.store import Store
@@ -42,9 +43,10 @@ class EmulatorServer:
     """
 
     def __init__(self, seed: dict[str, Any] | str | Path | None = None,
-                 faults: Iterable[str] = frozenset()) -> None:
+                 faults: Iterable[str] = frozenset(), *, chaos: float = 0.0,
+                 chaos_seed: int | None = None) -> None:
         data = load_seed(seed) if isinstance(seed, (str, Path)) else normalise_seed(seed)
-        self.app = create_app(data, faults)
+        self.app = create_app(data, faults, chaos=chaos, chaos_seed=chaos_seed)
         self.tenant: str = data["tenant"]
         self.personas: list[dict[str, Any]] = personas(data)
         self.port: int | None = None
@@ -128,8 +130,10 @@ def faults_command(feature: str | None = None, as_json: bool = False) -> int:
     return 0
 
 
-def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str]) -> int:
+def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str],
+                  chaos: str | float = 0.0, chaos_seed: int | None = None) -> int:
     """``graphcal emulator serve``: serve until interrupted; prints the URLs and personas."""
+    rate = parse_rate(chaos or 0)  # a bad --chaos is one clear line, before anything starts
     data = load_seed(seed)
     try:
         names = check_names(faults, FAULTS)
@@ -151,5 +155,8 @@ def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str])
         print(f"  {p['userPrincipalName']:<24} {p['displayName']:<18} id {p['id']}", file=sys.stderr)
     if names:
         print(f"  faults on: {', '.join(sorted(names))}", file=sys.stderr)
-    uvicorn.Server(_config(create_app(data, names), host, bound)).run(sockets=[sock])
+    if rate:
+        print(f"  chaos: {rate:.0%} of Graph requests disturbed (seed {chaos_seed})", file=sys.stderr)
+    app = create_app(data, names, chaos=rate, chaos_seed=chaos_seed)
+    uvicorn.Server(_config(app, host, bound)).run(sockets=[sock])
     return 0
