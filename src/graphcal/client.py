@@ -477,3 +477,30 @@ class GraphClient:
         return GraphResponse(status=raw.status_code, headers=raw.headers, text=text, body=parsed,
                              json_error=json_error, request=sent, persona=self.persona,
                              elapsed_s=clock.monotonic() - started)
+
+
+def probe_created(client: GraphClient, path: str, body: Mapping[str, Any]) -> Callable[[], Any]:
+    """The ``effect=`` probe of a create without transactionId: was the event created although
+    its answer was lost? It lists the events with the body's subject created since the POST was
+    first sent. Called only when a retry is needed, so a clean run (and its cassette) never
+    sends it."""
+    from dateutil.parser import isoparse
+    from datetime import datetime, timedelta, timezone
+
+    since = datetime.now(timezone.utc) - timedelta(seconds=1)
+    subject = str(body.get("subject", "")).replace("'", "''")
+    listing = path if path.endswith("/events") else "/me/events"
+
+    def probe() -> Any:
+        r = client.get(listing, params={"$filter": f"subject eq '{subject}'", "$top": "50"})
+        listed = r.body.get("value") if r.ok and isinstance(r.body, dict) else None
+        for item in listed if isinstance(listed, list) else []:
+            try:
+                made = isoparse(str(item.get("createdDateTime")))
+            except (ValueError, AttributeError, TypeError):
+                continue
+            if (made if made.tzinfo else made.replace(tzinfo=timezone.utc)) >= since:
+                return item
+        return None
+
+    return probe

@@ -19,7 +19,7 @@ from typing import Any, Callable
 import pytest
 
 from graphcal import golden
-from graphcal.client import GraphClient, prefer_timezone
+from graphcal.client import GraphClient, prefer_timezone, probe_created
 from graphcal.scenario import Graph, Step
 
 PST = "Pacific Standard Time"
@@ -67,7 +67,7 @@ def expansion_checks(s: Step, listed: list[dict[str, Any]], master: dict[str, An
 
 
 def created(s: Step, client: GraphClient, body: dict[str, Any]) -> dict[str, Any]:
-    r = client.post("/me/events", json=body)
+    r = client.post("/me/events", json=body, effect=probe_created(client, "/me/events", body))
     s.response(r, schema="event")
     s.check("EVT-REC-1", r.body)
     return s.require(r.body if r.status == 201 else None, "the created series master")

@@ -23,7 +23,7 @@ from typing import Any, Callable
 import pytest
 
 from graphcal import golden
-from graphcal.client import eventually, prefer_timezone
+from graphcal.client import eventually, prefer_timezone, probe_created
 from graphcal.invariants.common import address, find_attendee, same_address, slot_instants
 from graphcal.scenario import Graph, Step
 
@@ -197,7 +197,9 @@ def reply_for(event_id: str) -> Callable[[dict[str, Any]], bool]:
 
 def step_create(graph: Graph, title: str, body: dict[str, Any], *, requested: bool | None) -> dict[str, Any]:
     with graph.step(title, source=f"{WALKTHROUGH}, step 1") as s:
-        r = graph.persona("organizer").post("/me/events", json=body, headers=prefer_timezone(PST))
+        organizer = graph.persona("organizer")
+        r = organizer.post("/me/events", json=body, headers=prefer_timezone(PST),
+                           effect=probe_created(organizer, "/me/events", body))
         s.response(r, schema="event")
         event = s.require(r.body if r.status == 201 else None, "the created meeting")
         if requested is None:
