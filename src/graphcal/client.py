@@ -5,7 +5,7 @@ all come back as a ``GraphResponse`` the scenario can check. It raises only when
 cannot be reached at all (``TargetError``), or when a request still meets throttling or a lost
 connection after its retry budget (``TransientError``: the target was busy, not wrong).
 
-Retries (the budget: ``max_retries``, default 3, each wait the ``Retry-After`` asked for, capped
+Retries (the budget: ``max_retries``, default 5, each wait the ``Retry-After`` asked for, capped
 at ``max_retry_wait_s``) answer a 429, a 503 or a connection lost before an answer, for a
 request that is safe to repeat:
 
@@ -14,13 +14,17 @@ request that is safe to repeat:
   ``recovered`` (the effect happened; its own answer was never seen).
 - a POST whose JSON body carries a ``transactionId``: Graph creates the event once per
   transactionId, so the create is repeated as it is.
-- any other POST only with ``effect=probe``: before repeating it the client asks ``probe()``
+- any request after a 429: Graph refused it unprocessed and asks for the same request again
+  after ``Retry-After`` (``concepts/throttling.md``).
+- any other POST (after a 503 or a lost connection) only with ``effect=probe``
+  (``graphcal.probes``): before repeating it the client asks ``probe()``
   whether the write already happened; a created item (a dict) or ``True`` (an action's effect
   seen) ends the request with a ``recovered`` answer built from it, ``None``/``False`` repeats it.
   Without a probe such a POST is never repeated blindly.
 
-A ``recovered`` answer is not the target's answer to the write: checks about it are verdict
-``transient`` (``graphcal.scenario``), while the scenario goes on with the item. Time (sleeps,
+A ``recovered`` answer is not the target's own answer to the write: checks about that answer
+(its status, its headers) are verdict ``transient`` (``graphcal.scenario``); its body, when it
+holds the item read back from the target, is the target's data and is judged. Time (sleeps,
 deadlines) goes through a ``Clock`` so a replay runs polling and back-off on virtual time.
 """
 
@@ -50,7 +54,10 @@ CURRENT_PERSONA: ContextVar[str | None] = ContextVar("graphcal_current_persona",
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 503})
-DEFAULT_MAX_RETRIES = 3        # retries after the first attempt
+# Retries after the first attempt. Graph's guidance on 429 is to honour Retry-After and retry
+# until it succeeds; five bounds a step at about five Retry-After waits while a request that is
+# refused one time in five still completes all but once in 15,000 (0.2 ** 6).
+DEFAULT_MAX_RETRIES = 5
 DEFAULT_MAX_RETRY_WAIT_S = 60.0  # the longest Retry-After honoured
 # Connection failures after which the request may or may not have reached the target.
 LOST_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ReadTimeout,
@@ -374,7 +381,10 @@ class GraphClient:
             if failure is None:
                 break
             attempts.append(failure)
-            if not repeatable:
+            # A 429 is a refusal (concepts/throttling.md: wait Retry-After and send the request
+            # again), so any request may be repeated after one; a 503 or a lost connection may
+            # hide a processed write.
+            if not repeatable and not failure.startswith("429"):
                 raise TransientError(method, url, attempts, "a write that is not safe to repeat")
             if len(attempts) > self.max_retries:
                 raise TransientError(method, url, attempts)
@@ -478,29 +488,3 @@ class GraphClient:
                              json_error=json_error, request=sent, persona=self.persona,
                              elapsed_s=clock.monotonic() - started)
 
-
-def probe_created(client: GraphClient, path: str, body: Mapping[str, Any]) -> Callable[[], Any]:
-    """The ``effect=`` probe of a create without transactionId: was the event created although
-    its answer was lost? It lists the events with the body's subject created since the POST was
-    first sent. Called only when a retry is needed, so a clean run (and its cassette) never
-    sends it."""
-    from dateutil.parser import isoparse
-    from datetime import datetime, timedelta, timezone
-
-    since = datetime.now(timezone.utc) - timedelta(seconds=1)
-    subject = str(body.get("subject", "")).replace("'", "''")
-    listing = path if path.endswith("/events") else "/me/events"
-
-    def probe() -> Any:
-        r = client.get(listing, params={"$filter": f"subject eq '{subject}'", "$top": "50"})
-        listed = r.body.get("value") if r.ok and isinstance(r.body, dict) else None
-        for item in listed if isinstance(listed, list) else []:
-            try:
-                made = isoparse(str(item.get("createdDateTime")))
-            except (ValueError, AttributeError, TypeError):
-                continue
-            if (made if made.tzinfo else made.replace(tzinfo=timezone.utc)) >= since:
-                return item
-        return None
-
-    return probe

@@ -427,6 +427,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
         raised = exc
         scenario.status = ScenarioStatus.ERROR
         scenario.error = describe_exception(exc, pyfuncitem.nodeid)
+    g.cleanup_after_stop()
     scenario.duration_s = time.perf_counter() - started
     judge(scenario, catalog, g.profile)
     if raised is not None and not isinstance(raised, GraphcalError) and explain(raised) is None:

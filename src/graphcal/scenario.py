@@ -24,7 +24,7 @@ A request the target keeps throttling or dropping past the client's retry budget
 (``TransientError``) makes its step ``transient`` and stops the scenario; the invariants it did
 not reach are ``transient``, never failures. A check about an answer the client recovered (a
 write whose own answer was lost, found by a read-back) is ``transient`` too: it could not be
-observed, and the scenario goes on with the item.
+observed; checks on the item read back are judged, and the scenario goes on with it.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ from pathlib import Path
 from types import TracebackType
 from collections.abc import Mapping
 from typing import Any, Callable, NoReturn, TypeVar
+from urllib.parse import quote, unquote
+
+import httpx
 
 from graphcal.cassettes import Scrubber, decode_anchor, encode_anchor, explain
 from graphcal.client import GraphClient, GraphResponse, TransientError
@@ -300,6 +303,8 @@ class Graph:
         self._origins: dict[int, tuple[Any, str]] = {}
         # id(response or body) -> (it, why): answers standing for a write whose answer was lost
         self._recovered: dict[int, tuple[Any, str]] = {}
+        # event id -> the role that created it and has not deleted it yet (cleanup_after_stop)
+        self._created: dict[str, str] = {}
 
     @property
     def kind(self) -> str:
@@ -312,6 +317,7 @@ class Graph:
             self.cast.user_key(role)  # unknown role: one clear error
             client = self.target.client(role, self.cast)
             client.observers.append(self._observe)
+            client.observers.append(lambda r, role=role: self._track(role, r))
             self._clients[role] = client
         return self._clients[role]
 
@@ -332,6 +338,30 @@ class Graph:
         for client in self._clients.values():
             client.close()
 
+    def cleanup_after_stop(self) -> None:
+        """After a transient stop, delete the events the scenario created and did not delete (its
+        own last steps, which would have, did not run). A step of its own; its DELETEs are retried
+        like any; a cleanup that still meets throttling is recorded transient, nothing more."""
+        if not self._created or not any(s.status is StepStatus.TRANSIENT for s in self.scenario.steps):
+            return
+        try:
+            with self.step("cleanup after the transient stop: delete what the scenario created",
+                           source="api-reference/v1.0/api/event-delete.md") as s:
+                for event_id, role in list(self._created.items()):
+                    s.response(self.persona(role).delete(f"/me/events/{quote(event_id, safe='')}"))
+        except ScenarioStopped:
+            pass  # the step says transient: what is left is in its reason
+
+    def _track(self, role: str, r: GraphResponse) -> None:
+        """Which events the scenario created (a 201 to a POST .../events) and deleted since."""
+        path = httpx.URL(r.request.url).path.rstrip("/")
+        method = r.request.method
+        if method == "POST" and path.endswith("/events") and r.status == 201 and isinstance(r.body, dict):
+            if isinstance(r.body.get("id"), str):
+                self._created[r.body["id"]] = role
+        elif method == "DELETE" and (r.status in (204, 404) or r.recovered):
+            self._created.pop(unquote(path.rsplit("/", 1)[-1]), None)
+
     def _observe(self, r: GraphResponse) -> None:
         step = self._current or (Step(self, self.scenario.steps[-1]) if self.scenario.steps else None)
         if step is None:
@@ -349,9 +379,9 @@ class Graph:
             elapsed_ms=r.elapsed_s * 1000, attempts=list(r.attempts), recovered=r.recovered)
         step.result.exchanges.append(exchange)
         if r.recovered:
-            for lost in (r, r.body):
-                if lost is not None:
-                    self._recovered[id(lost)] = (lost, r.recovered)
+            # the answer (status, headers) was never seen; its body, when there is one, is the
+            # item read back from the target, judged like any answer of the target
+            self._recovered[id(r)] = (r, r.recovered)
         self._seen[id(r)] = (r, step.result, len(step.result.exchanges) - 1)
         if isinstance(r.body, (dict, list)):
             self._origins[id(r.body)] = (r.body, f"step {step.result.title.split(':')[0]}, {exchange.summary()}")

@@ -36,13 +36,25 @@ def scripted(*answers, calls: list[str] | None = None):
     return GraphClient(BASE, "t", persona="organizer", transport=httpx.MockTransport(handler))
 
 
-def test_the_default_budget_is_three_retries():
+def test_the_default_budget_is_five_retries():
     calls: list[str] = []
-    client = scripted(503, 503, 503, 503, calls=calls)
+    client = scripted(*[503] * 6, calls=calls)
     with use_clock(VirtualClock()), pytest.raises(TransientError) as raised:
         client.patch("/me/events/x", json={"subject": "s"})
-    assert DEFAULT_MAX_RETRIES == 3 and calls == ["PATCH"] * 4
-    assert str(raised.value) == "transient: PATCH /v1.0/me/events/x: the target answered 503 four times"
+    assert DEFAULT_MAX_RETRIES == 5 and calls == ["PATCH"] * 6
+    assert str(raised.value) == "transient: PATCH /v1.0/me/events/x: the target answered 503 6 times"
+
+
+def test_a_post_without_probe_is_repeated_after_a_429_but_not_after_a_503():
+    # a 429 is a refusal (concepts/throttling.md: wait, send again); a 503 may hide a write
+    calls: list[str] = []
+    client = scripted(429, httpx.Response(202), 503, calls=calls)
+    with use_clock(VirtualClock()):
+        r = client.post("/me/events/x/accept", json={"sendResponse": True})
+        assert r.status == 202 and r.recovered is None and calls == ["POST", "POST"]
+        with pytest.raises(TransientError, match="not safe to repeat"):
+            client.post("/me/events/x/accept", json={"sendResponse": True})
+    assert calls == ["POST"] * 3
 
 
 def test_a_create_with_a_transaction_id_is_repeated_as_is_and_marked():
@@ -121,8 +133,7 @@ def test_a_refused_connection_before_any_answer_is_a_wrong_target():
 
 
 def test_a_refused_connection_mid_run_is_transient():
-    client = scripted(httpx.Response(200, json={}), httpx.ConnectError, httpx.ConnectError,
-                      httpx.ConnectError, httpx.ConnectError)
+    client = scripted(httpx.Response(200, json={}), *[httpx.ConnectError] * 6)
     client.get("/me")
     with use_clock(VirtualClock()), pytest.raises(TransientError, match="ConnectError"):
         client.get("/me")

@@ -15,7 +15,7 @@ import uvicorn
 
 from graphcal.emulator.app import FAULTS, FEATURES, create_app
 from graphcal.emulator.core import CORE
-from graphcal.emulator.core.chaos import parse_rate
+from graphcal.emulator.core.chaos import parse_rate, wrap as in_chaos
 from graphcal.emulator.core.faults import check_names
 from graphcal.emulator.core.seed import load_seed, normalise_seed, personas
 from graphcal.emulator.core.store import Store
@@ -31,7 +31,7 @@ def _no_delay(sock: socket.socket) -> None:
 
 
 def _config(app: Any, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+    return uvicorn.Config(in_chaos(app), host=host, port=port, log_level="warning", access_log=False,
                           lifespan="off", server_header=False)
 
 

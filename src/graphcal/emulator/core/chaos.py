@@ -1,15 +1,16 @@
 """Chaos mode: the emulator misbehaves the way a busy Graph does, at a seeded rate.
 
-An ASGI middleware in front of the app (not a feature: it owns no route and no state of the
-calendar). For a request under ``/v1.0/`` it draws, from one ``random.Random(seed)`` in the
+An ASGI wrapper around the whole app, outside Starlette's own error middleware (not a feature:
+it owns no route and no state of the calendar; ``wrap`` is what the server serves). For a request under ``/v1.0/`` it draws, from one ``random.Random(seed)`` in the
 order requests arrive, whether to misbehave and how:
 
 - ``throttle``: 429 ``TooManyRequests`` with ``Retry-After`` (Graph's throttling answer); the
   request is not processed.
 - ``unavailable``: 503 ``ServiceUnavailable`` with ``Retry-After``; not processed.
-- ``drop``: the connection closes before an answer; not processed.
+- ``drop``: the connection closes after the answer's headers, before its body; not processed.
+- ``close``: the connection closes before any byte of an answer; not processed.
 - ``lost``: the request IS processed (a write happens), then its answer is lost: the client sees
-  a dropped connection or a 503. This is what makes blind retries of writes unsafe.
+  a drop, a close or a 503. This is what makes blind retries of writes unsafe.
 
 The token endpoint (``/{tenant}/oauth2/...``) is exempt: on Graph it is Azure AD, another
 service, and a run signs in once before it starts. ``Retry-After`` is 1 s so runs stay short.
@@ -18,6 +19,7 @@ Same seed and same request sequence, same chaos.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import random
@@ -30,7 +32,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphcal.errors import ConfigError
 
-KINDS = ("throttle", "unavailable", "drop", "lost")
+KINDS = ("throttle", "unavailable", "drop", "close", "lost")
+LOST_AS = ("drop", "close", "unavailable")  # how a lost answer shows
 RETRY_AFTER_S = 1
 
 
@@ -69,47 +72,53 @@ class ChaosState:
     counts: Counter[str] = field(default_factory=Counter)
 
 
+def wrap(app: Any) -> ASGIApp:
+    """What to serve for an app from ``create_app``: the app itself, or the app in chaos."""
+    state = getattr(app.state, "chaos", None)
+    return Chaos(app, state=state) if state is not None and state.rate else app
+
+
 class Chaos:
-    """The middleware: ``Chaos(app, rate=0.2, seed=1)``; rate 0 passes everything through."""
+    """The wrapper: ``Chaos(app, rate=0.2, seed=1)``; rate 0 passes everything through."""
 
     def __init__(self, app: ASGIApp, rate: float = 0.0, seed: int | None = None,
                  state: ChaosState | None = None) -> None:
         self.app = app
         self.state = state or ChaosState(parse_rate(rate), seed)
-        self._random = random.Random(seed)
+        self._random = random.Random(self.state.seed)
         self._lock = threading.Lock()
 
-    def _draw(self) -> tuple[str | None, bool]:
-        """(kind or None, for ``lost``: whether the lost answer shows as a drop)."""
+    def _draw(self) -> tuple[str | None, str]:
+        """(kind or None, for ``lost``: how the lost answer shows, one of LOST_AS)."""
         with self._lock:
             hit = self._random.random() < self.state.rate
             kind = self._random.choice(KINDS) if hit else None
-            as_drop = self._random.random() < 0.5
+            shows = self._random.choice(LOST_AS)
             self.state.counts[kind or "clean"] += 1
-        return kind, as_drop
+        return kind, shows
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self.state.rate or not scope.get("path", "").startswith("/v1.0/"):
             await self.app(scope, receive, send)
             return
-        kind, as_drop = self._draw()
+        kind, shows = self._draw()
         if kind is None:
             await self.app(scope, receive, send)
-        elif kind == "throttle":
-            await _answer(send, 429, "TooManyRequests", "Too many requests (emulator chaos).")
-        elif kind == "unavailable":
-            await _answer(send, 503, "ServiceUnavailable", "Service unavailable (emulator chaos).")
-        elif kind == "drop":
-            await _drop(send)
-        else:  # lost: the write happens, its answer goes nowhere
+            return
+        if kind == "lost":  # the write happens, its answer goes nowhere
             async def swallow(message: Message) -> None:
                 return None
 
             await self.app(scope, receive, swallow)
-            if as_drop:
-                await _drop(send)
-            else:
-                await _answer(send, 503, "ServiceUnavailable", "Service unavailable (emulator chaos).")
+            kind = shows
+        if kind == "throttle":
+            await _answer(send, 429, "TooManyRequests", "Too many requests (emulator chaos).")
+        elif kind == "unavailable":
+            await _answer(send, 503, "ServiceUnavailable", "Service unavailable (emulator chaos).")
+        elif kind == "close":
+            await _close(send)
+        else:
+            await _drop(send)
 
 
 async def _answer(send: Send, status: int, code: str, message: str) -> None:
@@ -119,6 +128,23 @@ async def _answer(send: Send, status: int, code: str, message: str) -> None:
                             (b"retry-after", str(RETRY_AFTER_S).encode()),
                             (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
+
+
+async def _close(send: Send) -> None:
+    """Close the connection before any byte of an answer. ASGI has no message for that: this
+    closes uvicorn's transport (reached through its ``send``, the wrapper being outermost) and
+    lets the loop tell uvicorn the connection is gone, so it answers nothing. Served otherwise,
+    it falls back to a drop after the headers."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    if transport is None or not hasattr(cycle, "disconnected"):
+        await _drop(send)
+        return
+    transport.close()
+    for _ in range(100):  # connection_lost runs on a later turn of the loop
+        if cycle.disconnected:
+            return
+        await asyncio.sleep(0)
 
 
 async def _drop(send: Send) -> None:
