@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
+from urllib.parse import quote
 
 from graphcal.client import GraphClient
 
@@ -25,8 +26,8 @@ def created(client: GraphClient, path: str, body: Mapping[str, Any],
             headers: Mapping[str, str] | None = None) -> Callable[[], Any]:
     """Probe for a create sent without transactionId: the marker is what the create itself sent
     (its subject, and its start and end as instants) on an event created since the POST was first
-    sent. The listing is read with the create's own headers (a Prefer: outlook.timezone shapes
-    the item as the create's answer would be), newest first."""
+    sent, the newest, then read on its own. Both reads carry the create's own headers (a Prefer:
+    outlook.timezone shapes the item as the create's answer would be)."""
     from graphcal.invariants.common import slot_instants  # the instants of a Graph timeSlot
 
     since = datetime.now(timezone.utc) - CLOCK_SKEW
@@ -51,7 +52,13 @@ def created(client: GraphClient, path: str, body: Mapping[str, Any],
         listed = r.body.get("value") if r.ok and isinstance(r.body, dict) else None
         found = [item for item in listed if isinstance(item, dict) and item.get("subject") == subject
                  and same_slot(item) and _created_since(item, since)] if isinstance(listed, list) else []
-        return max(found, key=lambda item: str(item.get("createdDateTime")), default=None)
+        newest = max(found, key=lambda item: str(item.get("createdDateTime")), default=None)
+        if newest is None or not isinstance(newest.get("id"), str):
+            return newest
+        # the entity as a single read gives it (its own @odata.context, as the create's answer
+        # has), not the listing's row of it
+        r = client.get(f"{listing}/{quote(newest['id'], safe='')}", headers=headers)
+        return r.body if r.ok and isinstance(r.body, dict) else newest
 
     return probe
 
