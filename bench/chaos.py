@@ -38,14 +38,16 @@ class Run:
     created: Counter  # (owner, subject, start) -> events created during the run
     left: Counter     # (owner, subject, start) -> events in the store at the end
     chaos: dict[str, int]
+    output: str       # what graphcal run printed
 
 
 def _key(event: Any) -> tuple[str, str, str]:
     return event.owner_id, str(event.fields.get("subject")), event.start_utc.isoformat()
 
 
-def run(selection: list[str], rate: float = 0.0, seed: int | None = None) -> Run:
-    """One ``graphcal run`` against an emulator served here (chaos ``rate`` from ``seed``)."""
+def run(selection: list[str], rate: float = 0.0, seed: int | None = None, report_dir: Path | None = None) -> Run:
+    """One ``graphcal run`` against an emulator served here (chaos ``rate`` from ``seed``);
+    its reports go to ``report_dir`` (default: a temporary folder)."""
     from graphcal.emulator.server import EmulatorServer
 
     with EmulatorServer(chaos=rate, chaos_seed=seed) as server, tempfile.TemporaryDirectory() as tmp:
@@ -65,18 +67,18 @@ def run(selection: list[str], rate: float = 0.0, seed: int | None = None) -> Run
         done = subprocess.run(
             [str(Path(sys.executable).with_name("graphcal")), "run", "--target", f"url:{server.base_url}",
              "--persona-config", str(personas), "--profile", str(ROOT / "profiles" / "emulator.toml"),
-             "--report-dir", tmp, "--", *selection, "-p", "no:randomly", "-p", "no:cacheprovider", "-q"],
+             "--report-dir", str(report_dir or tmp), "--", *selection, "-p", "no:randomly", "-p", "no:cacheprovider", "-q"],
             cwd=ROOT, capture_output=True, text=True)
         seconds = time.perf_counter() - started
         try:
-            results = json.loads((Path(tmp) / "results.json").read_text(encoding="utf-8"))
+            results = json.loads((Path(report_dir or tmp) / "results.json").read_text(encoding="utf-8"))
         except OSError:
             sys.exit(f"graphcal run wrote no results (exit {done.returncode}):\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
         with store.lock:
             left = Counter(_key(e) for events in store.events.values() for e in events.values())
         return Run(done.returncode, seconds,
                    {(s["nodeid"], v["id"]): v["verdict"] for s in results["scenarios"] for v in s["invariants"]},
-                   created, left, {k: v for k, v in server.app.state.chaos.counts.items()})
+                   created, left, dict(server.app.state.chaos.counts), done.stdout)
 
 
 def compare(clean: Run, chaos: Run) -> dict[str, Any]:
