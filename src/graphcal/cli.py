@@ -25,7 +25,7 @@ def _cmd_emulator_serve(args: argparse.Namespace) -> int:
     from graphcal.emulator.server import serve_command
 
     return serve_command(host=args.host, port=args.port, seed=args.seed, faults=args.fault,
-                         random_valid=args.random_valid)
+                         random_valid=args.random_valid, chaos=args.chaos, chaos_seed=args.chaos_seed)
 
 
 def _cmd_emulator_faults(args: argparse.Namespace) -> int:
@@ -39,7 +39,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     return run_command(target=args.target, persona_config=args.persona_config,
                        report_dir=args.report_dir, record_mode=args.record_mode,
-                       pytest_args=args.pytest_args, profile=args.profile)
+                       pytest_args=args.pytest_args, profile=args.profile,
+                       chaos=args.chaos, chaos_seed=args.chaos_seed)
 
 
 def _cmd_invariants(args: argparse.Namespace) -> int:
@@ -60,6 +61,14 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     return diff_command(before=args.before, after=args.after, as_json=args.json)
 
 
+def _chaos_options(parser: argparse.ArgumentParser, when: str) -> None:
+    parser.add_argument("--chaos", default=None, metavar="RATE",
+                        help=f"{when}answer this fraction of Graph requests (0..1) with 429, 503, a "
+                             "dropped connection or a lost answer (the write happens)")
+    parser.add_argument("--chaos-seed", default=None, type=int, metavar="N",
+                        help="seed of --chaos: same seed and requests, same chaos")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="graphcal", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"graphcal {__version__}")
@@ -75,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-dir", default="reports/latest", help="where results are written")
     run.add_argument("--record-mode", default=None,
                      help="pytest-recording record mode (none, once, new_episodes, all, rewrite)")
+    _chaos_options(run, "with --target emulator: ")
     run.add_argument("pytest_args", nargs=argparse.REMAINDER,
                      help="extra arguments for pytest, after --")
     run.set_defaults(func=_cmd_run)
@@ -106,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--random-valid", type=int, default=None, metavar="SEED",
                        help="answer every Graph call with a random body valid against its type's schema "
                             "(status and headers kept), seeded")
+    _chaos_options(serve, "")
     serve.set_defaults(func=_cmd_emulator_serve)
     faults = emu_sub.add_parser("faults", help="list the fault switches by feature")
     faults.add_argument("--feature", default=None, help="only this feature's (core, events, ...)")

@@ -2,9 +2,30 @@
 
 It never raises on what the server answers: a non-JSON body, an HTML 404 or an error envelope
 all come back as a ``GraphResponse`` the scenario can check. It raises only when the server
-cannot be reached at all (``TargetError``). Idempotent requests honour ``Retry-After`` on
-429/503 a bounded number of times. Time (sleeps, deadlines) goes through a ``Clock`` so a
-replay can run polling and back-off on virtual time.
+cannot be reached at all (``TargetError``), or when a request still meets throttling or a lost
+connection after its retry budget (``TransientError``: the target was busy, not wrong).
+
+Retries (the budget: ``max_retries``, default 5, each wait the ``Retry-After`` asked for, capped
+at ``max_retry_wait_s``) answer a 429, a 503 or a connection lost before an answer, for a
+request that is safe to repeat:
+
+- GET, HEAD, OPTIONS, PUT, PATCH, DELETE: idempotent in effect, repeated as they are. A
+  repeated DELETE answered 404 means the first one deleted it: the answer is marked
+  ``recovered`` (the effect happened; its own answer was never seen).
+- a POST whose JSON body carries a ``transactionId``: Graph creates the event once per
+  transactionId, so the create is repeated as it is.
+- any request after a 429: Graph refused it unprocessed and asks for the same request again
+  after ``Retry-After`` (``concepts/throttling.md``).
+- any other POST (after a 503 or a lost connection) only with ``effect=probe``
+  (``graphcal.probes``): before repeating it the client asks ``probe()``
+  whether the write already happened; a created item (a dict) or ``True`` (an action's effect
+  seen) ends the request with a ``recovered`` answer built from it, ``None``/``False`` repeats it.
+  Without a probe such a POST is never repeated blindly.
+
+A ``recovered`` answer is not the target's own answer to the write: checks about that answer
+(its status, its headers) are verdict ``transient`` (``graphcal.scenario``); its body, when it
+holds the item read back from the target, is the target's data and is judged. Time (sleeps,
+deadlines) goes through a ``Clock`` so a replay runs polling and back-off on virtual time.
 """
 
 from __future__ import annotations
@@ -23,7 +44,7 @@ from typing import Any, Callable, Iterator, Mapping, TypeVar
 import certifi
 import httpx
 
-from graphcal.errors import TargetError
+from graphcal.errors import GraphcalError, TargetError
 
 T = TypeVar("T")
 
@@ -31,8 +52,18 @@ T = TypeVar("T")
 # ``Bearer persona:<role>`` instead of the token, even when two roles share one user.
 CURRENT_PERSONA: ContextVar[str | None] = ContextVar("graphcal_current_persona", default=None)
 
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "DELETE"})
 RETRY_STATUSES = frozenset({429, 503})
+# Retries after the first attempt. Graph's guidance on 429 is to honour Retry-After and retry
+# until it succeeds; five bounds a step at about five Retry-After waits while a request that is
+# refused one time in five still completes all but once in 15,000 (0.2 ** 6).
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_MAX_RETRY_WAIT_S = 60.0  # the longest Retry-After honoured
+# Connection failures after which the request may or may not have reached the target.
+LOST_CONNECTION = (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.ReadTimeout,
+                   httpx.ConnectError, httpx.CloseError)
+# The answer a recovered write stands for: a created item, or an action whose effect was seen.
+RECOVERED_CREATE, RECOVERED_ACTION = 201, 202
 # Not evidence: the secret, and transport details that differ between record and replay.
 UNSHOWN_HEADERS = frozenset({"authorization", "host", "accept-encoding", "connection", "user-agent",
                              "content-length"})
@@ -156,6 +187,28 @@ def prefer(*headers: Mapping[str, str]) -> dict[str, str]:
     return merged
 
 
+class TransientError(GraphcalError):
+    """A request the target kept refusing with 429/503 or lost connections within the retry
+    budget (or a write that could not be repeated safely): the step cannot complete, and that
+    says the target was busy, not that it broke a documented claim."""
+
+    def __init__(self, method: str, url: str, attempts: list[str], why: str = "") -> None:
+        self.method, self.url, self.attempts = method, url, list(attempts)
+        path = httpx.URL(url).raw_path.decode("ascii", "replace")
+        seen = _counted(attempts)
+        if all(a.isdigit() for a in attempts):
+            seen = f"the target answered {seen}"
+        super().__init__(f"transient: {method} {path}: {seen}" + (f" ({why})" if why else ""))
+
+
+def _counted(attempts: list[str]) -> str:
+    """["503", "503", "503"] -> "503 three times"; mixed answers listed in order."""
+    words = {1: "once", 2: "twice", 3: "three times", 4: "four times"}
+    if len(set(attempts)) == 1:
+        return f"{attempts[0]} {words.get(len(attempts), f'{len(attempts)} times')}"
+    return ", then ".join(attempts)
+
+
 # --- requests and responses ---------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -183,6 +236,11 @@ class GraphResponse:
     elapsed_s: float = 0.0
     retries: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    # what the retries met (["503", "connection lost (RemoteProtocolError)"]), in order
+    attempts: list[str] = field(default_factory=list)
+    # set when this answer stands for a write whose own answer was lost: why, and what showed
+    # that the write happened; checks about it cannot be judged (verdict transient)
+    recovered: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -261,12 +319,14 @@ class GraphClient:
 
     def __init__(self, base_url: str, token: str, *, persona: str,
                  transport: httpx.BaseTransport | None = None, timeout_s: float = 30.0,
-                 max_retries: int = 3, max_retry_wait_s: float = 60.0) -> None:
+                 max_retries: int = DEFAULT_MAX_RETRIES,
+                 max_retry_wait_s: float = DEFAULT_MAX_RETRY_WAIT_S) -> None:
         self.base_url = base_url.rstrip("/")
         self.persona = persona
         self.max_retries = max_retries
         self.max_retry_wait_s = max_retry_wait_s
         self.observers: list[ResponseObserver] = []
+        self._answered = False  # a connection refused before any answer is a wrong --target
         self._token = token
         self._http = httpx.Client(transport=transport, timeout=timeout_s, verify=_ssl_context(),
                                   headers={"Accept": "application/json"})
@@ -288,8 +348,10 @@ class GraphClient:
         return self.request("GET", path, params=params, headers=headers)
 
     def post(self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
-             headers: Mapping[str, str] | None = None) -> GraphResponse:
-        return self.request("POST", path, params=params, json=json, headers=headers)
+             headers: Mapping[str, str] | None = None,
+             effect: Callable[[], Any] | None = None) -> GraphResponse:
+        """``effect``: the probe that tells whether this POST already happened (module doc)."""
+        return self.request("POST", path, params=params, json=json, headers=headers, effect=effect)
 
     def patch(self, path: str, *, json: Any = None, params: Mapping[str, Any] | None = None,
               headers: Mapping[str, str] | None = None) -> GraphResponse:
@@ -304,24 +366,88 @@ class GraphClient:
         return self.request("DELETE", path, params=params, headers=headers)
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None,
-                json: Any = None, headers: Mapping[str, str] | None = None) -> GraphResponse:
+                json: Any = None, headers: Mapping[str, str] | None = None,
+                effect: Callable[[], Any] | None = None) -> GraphResponse:
         method = method.upper()
         url = self.url(path)
         send_headers = dict(headers or {})
         clock = current_clock()
-        retries = 0
+        repeatable = (method in IDEMPOTENT_METHODS or effect is not None
+                      or (isinstance(json, Mapping) and bool(json.get("transactionId"))))
+        attempts: list[str] = []
+        maybe_done = False  # an earlier attempt may have been processed (503, lost connection)
         while True:
-            response = self._send_once(method, url, params, json, send_headers, clock)
-            if (method not in IDEMPOTENT_METHODS or response.status not in RETRY_STATUSES
-                    or retries >= self.max_retries):
+            response, failure = self._attempt(method, url, params, json, send_headers, clock)
+            if failure is None:
                 break
-            wait = retry_after_seconds(response.headers.get("Retry-After"), default=2.0 ** retries)
+            attempts.append(failure)
+            # A 429 is a refusal (concepts/throttling.md: wait Retry-After and send the request
+            # again), so any request may be repeated after one; a 503 or a lost connection may
+            # hide a processed write.
+            if not repeatable and not failure.startswith("429"):
+                raise TransientError(method, url, attempts, "a write that is not safe to repeat")
+            if len(attempts) > self.max_retries:
+                raise TransientError(method, url, attempts)
+            maybe_done = maybe_done or not failure.startswith("429")
+            wait = retry_after_seconds(response.headers.get("Retry-After") if response else None,
+                                       default=2.0 ** (len(attempts) - 1))
             clock.sleep(min(wait, self.max_retry_wait_s))
-            retries += 1
-        response.retries = retries
+            if effect is not None and maybe_done:
+                found = effect()
+                if found:
+                    response = self._recovered(method, url, json, send_headers, found, attempts)
+                    break
+        response.retries = len(attempts)
+        response.attempts = attempts
+        if maybe_done and response.recovered is None:
+            response.recovered = self._already_done(method, json, response, attempts)
         for observe in self.observers:
             observe(response)
         return response
+
+    def _attempt(self, method: str, url: str, params: Mapping[str, Any] | None, body: Any,
+                 headers: dict[str, str], clock: Clock) -> tuple[GraphResponse | None, str | None]:
+        """One try: (its answer, None), or (the answer if any, what made it worth a retry)."""
+        try:
+            response = self._send_once(method, url, params, body, headers, clock)
+        except LOST_CONNECTION as exc:
+            if isinstance(exc, httpx.ConnectError) and not self._answered:
+                raise self._unreachable(url, exc) from exc
+            return None, f"connection lost ({type(exc).__name__})"
+        self._answered = True
+        if response.status in RETRY_STATUSES:
+            return response, str(response.status)
+        return response, None
+
+    def _recovered(self, method: str, url: str, body: Any, headers: dict[str, str], found: Any,
+                   attempts: list[str]) -> GraphResponse:
+        """The answer a write stands for once its probe found the effect: the item found
+        (as created) or, for an action, no content (as accepted)."""
+        item = found if isinstance(found, (dict, list)) else None
+        shown = {k: v for k, v in headers.items() if k.lower() not in UNSHOWN_HEADERS}
+        return GraphResponse(
+            status=RECOVERED_CREATE if item is not None else RECOVERED_ACTION,
+            headers=httpx.Headers({"content-type": "application/json"} if item is not None else {}),
+            text="", body=item, json_error=None, request=SentRequest(method, url, shown, body),
+            persona=self.persona,
+            recovered=f"the answer to {method} was lost ({_counted(attempts)}); a read-back "
+                      "found the write had happened")
+
+    @staticmethod
+    def _already_done(method: str, body: Any, response: GraphResponse, attempts: list[str]) -> str | None:
+        """Why a repeated write's answer does not say what the write did, if it does not."""
+        lost = _counted(attempts)
+        if method == "DELETE" and response.status == 404:
+            return f"the DELETE was repeated after {lost}; its 404 means the first attempt deleted it"
+        if method == "POST" and isinstance(body, Mapping) and body.get("transactionId"):
+            return (f"the create was repeated with its transactionId after {lost}: the answer is "
+                    "to the repeat, not to the create")
+        return None
+
+    @staticmethod
+    def _unreachable(url: str, exc: Exception) -> TargetError:
+        return TargetError(f"cannot reach {url} ({type(exc).__name__}: {exc}); "
+                           "is the target server running and is --target right?")
 
     def pages(self, path: str, *, params: Mapping[str, Any] | None = None,
               headers: Mapping[str, str] | None = None, max_pages: int = 1000) -> Iterator[GraphResponse]:
@@ -353,12 +479,14 @@ class GraphClient:
         try:
             raw = self._http.send(request)
             content = raw.read()
+        except LOST_CONNECTION:
+            raise  # request() decides: a wrong --target, or a connection lost mid-run
         except httpx.TransportError as exc:
-            raise TargetError(f"cannot reach {sent.url} ({type(exc).__name__}: {exc}); "
-                              "is the target server running and is --target right?") from exc
+            raise self._unreachable(sent.url, exc) from exc
         finally:
             CURRENT_PERSONA.reset(persona_token)
         parsed, json_error, text = parse_body(content, raw.headers.get("content-type"))
         return GraphResponse(status=raw.status_code, headers=raw.headers, text=text, body=parsed,
                              json_error=json_error, request=sent, persona=self.persona,
                              elapsed_s=clock.monotonic() - started)
+

@@ -38,15 +38,15 @@ from graphcal import __version__
 from graphcal.cassettes import (
     CANONICAL_BASE, Provenance, Scrubber, explain, register_matchers, vcr_options,
 )
-from graphcal.client import Clock, VirtualClock, use_clock
+from graphcal.client import Clock, TransientError, VirtualClock, use_clock
 from graphcal.errors import ConfigError, GraphcalError
 from graphcal.invariants.registry import load_catalog
 from graphcal.personas import Cast, load_persona_config
 from graphcal.profiles import Profile, check_profile, load_profile, read_profile
-from graphcal.results import RunResult, ScenarioResult, ScenarioStatus, StepStatus
+from graphcal.results import STOPPED, RunResult, ScenarioResult, ScenarioStatus, StepResult, StepStatus
 from graphcal.scenario import Anchors, Graph, ScenarioStopped, describe_exception
 from graphcal.targets import Target, TargetSpec, check_options, open_target, parse_target
-from graphcal.verdicts import breaks_the_test, failure_reasons, judge
+from graphcal.verdicts import breaks_the_test, failure_reasons, judge, transient_reasons
 
 SESSION_KEY = pytest.StashKey["GraphcalSession"]()
 FRESH_RECORD_MODES = ("all", "rewrite")  # these record from scratch: new anchors
@@ -65,6 +65,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="write results.json, junit.xml, summary.md and report.html here")
     group.addoption("--cassette-dir", default=None, metavar="DIR",
                     help="where cassettes live (default: <rootdir>/cassettes)")
+    group.addoption("--chaos", default=None, metavar="RATE",
+                    help="emulator target: disturb this fraction of requests (429, 503, drops, "
+                         "lost answers) to test the run under transient faults")
+    group.addoption("--chaos-seed", default=None, type=int, metavar="N",
+                    help="the seed of --chaos (same seed, same chaos)")
 
 
 class ProfileBook:
@@ -99,9 +104,10 @@ class ProfileBook:
 class GraphcalSession:
     """Per pytest session: the options, the target (and its scrubber), and the run's results."""
 
-    def __init__(self, config: pytest.Config, spec: TargetSpec) -> None:
+    def __init__(self, config: pytest.Config, spec: TargetSpec, chaos: float = 0.0) -> None:
         self.config = config
         self.spec = spec
+        self.chaos = chaos  # the emulator's chaos rate (--chaos)
         self.record_mode: str | None = config.getoption("--record-mode", default=None)
         root = Path(config.rootpath)
         self.cassette_dir = Path(config.getoption("--cassette-dir") or root / "cassettes").resolve()
@@ -130,7 +136,8 @@ class GraphcalSession:
 
     def open(self) -> Target:
         if self.target is None:
-            target = open_target(self.spec, self.config.getoption("--persona-config"))
+            target = open_target(self.spec, self.config.getoption("--persona-config"),
+                                 chaos=self.chaos, chaos_seed=self.config.getoption("--chaos-seed"))
             if self.profile_file is not None:
                 target.profile, target.profile_file = self.profile_file.stem, self.profile_file
             try:  # a profile mistake is told once, before any scenario runs
@@ -161,13 +168,18 @@ def pytest_configure(config: pytest.Config) -> None:
     try:
         spec = parse_target(config.getoption("--target"))
         persona_config = config.getoption("--persona-config")
+        chaos = 0.0
+        if config.getoption("--chaos") is not None:
+            from graphcal.emulator.core.chaos import parse_rate  # the emulator: only when asked
+
+            chaos = parse_rate(config.getoption("--chaos"))
         check_options(spec, record_mode=config.getoption("--record-mode", default=None),
-                      persona_config=persona_config, profile=config.getoption("--profile"))
+                      persona_config=persona_config, profile=config.getoption("--profile"), chaos=chaos)
         if spec.kind == "url" and persona_config:
             load_persona_config(persona_config)  # a file mistake is told before anything runs
     except GraphcalError as exc:
         raise pytest.UsageError(str(exc)) from None
-    config.stash[SESSION_KEY] = GraphcalSession(config, spec)
+    config.stash[SESSION_KEY] = GraphcalSession(config, spec, chaos)
     # registered now, after every entry-point plugin: these fixtures win over pytest-recording's
     # whatever order the plugins loaded in (a conftest still wins over both)
     config.pluginmanager.register(RecordingFixtures(), "graphcal-recording-fixtures")
@@ -403,6 +415,10 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
         result = yield
     except ScenarioStopped:
         result = True
+    except TransientError as exc:  # met between steps: the scenario stops there, undecided
+        scenario.steps.append(StepResult(len(scenario.steps) + 1, "(between steps)", None,
+                                         status=StepStatus.TRANSIENT, reason=str(exc)))
+        result = True
     except pytest.skip.Exception as exc:
         scenario.duration_s = time.perf_counter() - started
         judge(scenario, catalog, g.profile, skipped_reason=str(exc.msg))
@@ -411,6 +427,7 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
         raised = exc
         scenario.status = ScenarioStatus.ERROR
         scenario.error = describe_exception(exc, pyfuncitem.nodeid)
+    g.cleanup_after_stop()
     scenario.duration_s = time.perf_counter() - started
     judge(scenario, catalog, g.profile)
     if raised is not None and not isinstance(raised, GraphcalError) and explain(raised) is None:
@@ -419,10 +436,13 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     if reasons:
         # the first line is what pytest's short summary shows: make it name what failed
         tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if breaks_the_test(v)]
-        tags += [f"step {s.index} {s.status.value}" for s in scenario.steps
-                 if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)]
+        tags += [f"step {s.index} {s.status.value}" for s in scenario.steps if s.status in STOPPED]
         pytest.fail(f"{', '.join(tags) or 'scenario error'} on target {g.kind}:\n  " + "\n  ".join(reasons),
                     pytrace=False)
+    if scenario.status is ScenarioStatus.TRANSIENT:
+        # Undecided, not passed and not failed: pytest's skip says so (a pass would claim the
+        # unobserved checks, a failure or xfail would blame the target for being busy).
+        pytest.skip("graphcal transient: " + "; ".join(transient_reasons(scenario)))
     return result
 
 

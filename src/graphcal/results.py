@@ -24,6 +24,9 @@ class Verdict(str, enum.Enum):
     BLOCKED = "blocked"
     SKIPPED = "skipped"
     ERROR = "error"
+    # not decided: the target throttled or dropped the connection past the retry budget, or
+    # the answer checked was lost (the write recovered by a read-back). Never a target failure.
+    TRANSIENT = "transient"
 
 
 @dataclass
@@ -38,16 +41,21 @@ class Exchange:
     json_error: str | None
     text: str | None  # the raw answer, kept only when it was not JSON
     elapsed_ms: float
+    attempts: list[str] = field(default_factory=list)  # what the retries met, in order
+    recovered: str | None = None  # this answer stands for a write whose own answer was lost
 
     def summary(self) -> str:
         line = f"{self.request['method']} {self.request['url']} -> {self.status}"
+        if self.recovered:
+            line += " (recovered: the write's own answer was lost)"
         return f"{line} ({self.json_error})" if self.json_error else line
 
     def to_json(self) -> dict[str, Any]:
         return {"persona": self.persona, "request": self.request,
                 "response": {"status": self.status, "headers": self.headers, "body": self.body,
                              "json_error": self.json_error, "text": self.text},
-                "elapsed_ms": round(self.elapsed_ms, 3)}
+                "elapsed_ms": round(self.elapsed_ms, 3),
+                "attempts": self.attempts, "recovered": self.recovered}
 
 
 @dataclass
@@ -72,6 +80,10 @@ class StepStatus(str, enum.Enum):
     FAILED = "failed"    # ran to the end; a check failed
     BLOCKED = "blocked"  # could not proceed (a require failed); the rest did not run
     ERROR = "error"      # the scenario code raised
+    TRANSIENT = "transient"  # the target stayed throttled/unreachable past the retry budget
+
+
+STOPPED = (StepStatus.BLOCKED, StepStatus.ERROR, StepStatus.TRANSIENT)  # the rest did not run
 
 
 @dataclass
@@ -131,6 +143,7 @@ class ScenarioStatus(str, enum.Enum):
     FAILED = "failed"
     SKIPPED = "skipped"
     ERROR = "error"
+    TRANSIENT = "transient"  # nothing failed, but some verdicts are transient
 
 
 @dataclass
@@ -158,7 +171,7 @@ class ScenarioResult:
 
     @property
     def stopped(self) -> bool:
-        return any(s.status in (StepStatus.BLOCKED, StepStatus.ERROR) for s in self.steps)
+        return any(s.status in STOPPED for s in self.steps)
 
     def to_json(self) -> dict[str, Any]:
         return {"nodeid": self.nodeid, "name": self.name, "feature": self.feature,

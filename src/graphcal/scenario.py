@@ -19,6 +19,12 @@ Scenario code never crashes on a target's answer: it reads the target's data onl
 ``s.field``, ``s.items`` and ``s.pick``, inside a step. A missing or malformed field blocks the
 step (and the rest) with a reason naming what was missing and the answer it came from; verdict
 ``error`` stays reserved for graphcal's own bugs.
+
+A request the target keeps throttling or dropping past the client's retry budget
+(``TransientError``) makes its step ``transient`` and stops the scenario; the invariants it did
+not reach are ``transient``, never failures. A check about an answer the client recovered (a
+write whose own answer was lost, found by a read-back) is ``transient`` too: it could not be
+observed; checks on the item read back are judged, and the scenario goes on with it.
 """
 
 from __future__ import annotations
@@ -29,9 +35,12 @@ from pathlib import Path
 from types import TracebackType
 from collections.abc import Mapping
 from typing import Any, Callable, NoReturn, TypeVar
+from urllib.parse import quote, unquote
+
+import httpx
 
 from graphcal.cassettes import Scrubber, decode_anchor, encode_anchor, explain
-from graphcal.client import GraphClient, GraphResponse
+from graphcal.client import GraphClient, GraphResponse, TransientError
 from graphcal.errors import GraphcalError
 from graphcal.invariants.registry import CATALOG, Outcome, load_catalog
 from graphcal.personas import Cast, User
@@ -103,6 +112,10 @@ class Step:
             self.result.status = StepStatus.BLOCKED
             self.result.reason = str(exc)
             return False
+        if isinstance(exc, TransientError):
+            self.result.status = StepStatus.TRANSIENT
+            self.result.reason = str(exc)
+            raise ScenarioStopped(self.result.reason) from exc
         if isinstance(exc, Exception) and not isinstance(exc, ScenarioStopped):
             self.result.status = StepStatus.ERROR
             self.result.reason = describe_exception(exc, self.graph.scenario.nodeid)
@@ -130,6 +143,11 @@ class Step:
         if inv is None:
             outcome = Outcome.fail(f"unknown invariant id {invariant_id}; `graphcal invariants` lists them")
             self._record(invariant_id, outcome, evidence, error=True)
+            return outcome
+        lost = self.graph._recovered_among([*args, *kwargs.values()])
+        if lost is not None:  # the answer this check is about was never seen: nothing to judge
+            outcome = Outcome.fail(f"transient: not observed: {lost}")
+            self._record(invariant_id, outcome, evidence, transient=True)
             return outcome
         try:
             outcome = inv(*args, **kwargs)
@@ -239,10 +257,12 @@ class Step:
 
     # -- internals ---------------------------------------------------------------------
     def _record(self, invariant_id: str, outcome: Outcome, exchange: int | None,
-                *, error: bool = False) -> None:
+                *, error: bool = False, transient: bool = False) -> None:
         inv = CATALOG.get(invariant_id)
         if error or inv is None:
             verdict, quirk = Verdict.ERROR, None
+        elif transient:
+            verdict, quirk = Verdict.TRANSIENT, None
         else:
             verdict, quirk = verdict_of(inv.severity, outcome)
         scrub = self.graph.scrubber.data
@@ -287,6 +307,10 @@ class Graph:
         self._seen: dict[int, tuple[GraphResponse, StepResult, int]] = {}
         # id(payload) -> (payload, "step n: METHOD url -> status"): which answer a body came from
         self._origins: dict[int, tuple[Any, str]] = {}
+        # id(response or body) -> (it, why): answers standing for a write whose answer was lost
+        self._recovered: dict[int, tuple[Any, str]] = {}
+        # event id -> the role that created it and has not deleted it yet (cleanup_after_stop)
+        self._created: dict[str, str] = {}
 
     @property
     def kind(self) -> str:
@@ -299,6 +323,7 @@ class Graph:
             self.cast.user_key(role)  # unknown role: one clear error
             client = self.target.client(role, self.cast)
             client.observers.append(self._observe)
+            client.observers.append(lambda r, role=role: self._track(role, r))
             self._clients[role] = client
         return self._clients[role]
 
@@ -319,6 +344,30 @@ class Graph:
         for client in self._clients.values():
             client.close()
 
+    def cleanup_after_stop(self) -> None:
+        """After a transient stop, delete the events the scenario created and did not delete (its
+        own last steps, which would have, did not run). A step of its own; its DELETEs are retried
+        like any; a cleanup that still meets throttling is recorded transient, nothing more."""
+        if not self._created or not any(s.status is StepStatus.TRANSIENT for s in self.scenario.steps):
+            return
+        try:
+            with self.step("cleanup after the transient stop: delete what the scenario created",
+                           source="api-reference/v1.0/api/event-delete.md") as s:
+                for event_id, role in list(self._created.items()):
+                    s.response(self.persona(role).delete(f"/me/events/{quote(event_id, safe='')}"))
+        except ScenarioStopped:
+            pass  # the step says transient: what is left is in its reason
+
+    def _track(self, role: str, r: GraphResponse) -> None:
+        """Which events the scenario created (a 201 to a POST .../events) and deleted since."""
+        path = httpx.URL(r.request.url).path.rstrip("/")
+        method = r.request.method
+        if method == "POST" and path.endswith("/events") and r.status == 201 and isinstance(r.body, dict):
+            if isinstance(r.body.get("id"), str):
+                self._created[r.body["id"]] = role
+        elif method == "DELETE" and (r.status in (204, 404) or r.recovered):
+            self._created.pop(unquote(path.rsplit("/", 1)[-1]), None)
+
     def _observe(self, r: GraphResponse) -> None:
         step = self._current or (Step(self, self.scenario.steps[-1]) if self.scenario.steps else None)
         if step is None:
@@ -333,11 +382,23 @@ class Graph:
                           if k.lower() not in ("set-cookie", "date", "server")}),
             body=data(r.body), json_error=r.json_error,
             text=data(r.text[:4000]) if r.body is None and r.text else None,
-            elapsed_ms=r.elapsed_s * 1000)
+            elapsed_ms=r.elapsed_s * 1000, attempts=list(r.attempts), recovered=r.recovered)
         step.result.exchanges.append(exchange)
+        if r.recovered:
+            # the answer (status, headers) was never seen; its body, when there is one, is the
+            # item read back from the target, judged like any answer of the target
+            self._recovered[id(r)] = (r, r.recovered)
         self._seen[id(r)] = (r, step.result, len(step.result.exchanges) - 1)
         if isinstance(r.body, (dict, list)):
             self._origins[id(r.body)] = (r.body, f"step {step.result.title.split(':')[0]}, {exchange.summary()}")
+
+    def _recovered_among(self, values: list[Any]) -> str | None:
+        """Why one of ``values`` (a response or its body) is not the target's own answer."""
+        for value in values:
+            entry = self._recovered.get(id(value))
+            if entry is not None and entry[0] is value:
+                return entry[1]
+        return None
 
     def _origin_of(self, payload: Any) -> str | None:
         entry = self._origins.get(id(payload))

@@ -113,19 +113,21 @@ def cannot_act_as(role: str, user: User, kind: str) -> ConfigError:
                        f"(graph.user({role!r})) but not act as it (graph.persona({role!r}))")
 
 
-def open_target(spec: TargetSpec, persona_config: str | None = None) -> Target:
-    """Resolve a target: start the emulator, read the persona config, fetch tokens, probe."""
+def open_target(spec: TargetSpec, persona_config: str | None = None, *, chaos: float = 0.0,
+                chaos_seed: int | None = None) -> Target:
+    """Resolve a target: start the emulator (``chaos``: its chaos mode), read the persona
+    config, fetch tokens, probe."""
     if spec.kind == "live":
         raise live_not_configured()
     if spec.kind == "replay":
         return Target(spec, CANONICAL_BASE, None, profile="",
                       description="recorded cassettes, network blocked")
     if spec.kind == "emulator":
-        return _open_emulator(spec)
+        return _open_emulator(spec, chaos, chaos_seed)
     return _open_url(spec, persona_config)
 
 
-def _open_emulator(spec: TargetSpec) -> Target:
+def _open_emulator(spec: TargetSpec, chaos: float = 0.0, chaos_seed: int | None = None) -> Target:
     try:
         from graphcal.emulator.server import EmulatorServer
     except ImportError as exc:
@@ -133,7 +135,7 @@ def _open_emulator(spec: TargetSpec) -> Target:
                           "reinstall graphcal with `pip install -e .`") from None
     stack = contextlib.ExitStack()
     try:
-        server = stack.enter_context(EmulatorServer())
+        server = stack.enter_context(EmulatorServer(chaos=chaos, chaos_seed=chaos_seed))
         users: dict[str, User] = {}
         tokens: dict[str, str] = {}
         secrets: set[str] = set()
@@ -161,8 +163,9 @@ def _open_emulator(spec: TargetSpec) -> Target:
     secrets.update(tokens.values())
     from graphcal import __version__
 
+    chaos_note = f", chaos {chaos:.0%} (seed {chaos_seed})" if chaos else ""
     return Target(spec, server.base_url, cast, tokens, secrets, profile="emulator",
-                  description=f"graphcal reference emulator {__version__}", _closer=stack)
+                  description=f"graphcal reference emulator {__version__}{chaos_note}", _closer=stack)
 
 
 def _open_url(spec: TargetSpec, persona_config: str | None) -> Target:
@@ -193,8 +196,13 @@ def probe_reachable(base_url: str, *, timeout_s: float = 5.0) -> None:
 
 
 def check_options(spec: TargetSpec, *, record_mode: str | None, persona_config: str | None,
-                  profile: str | None = None) -> None:
+                  profile: str | None = None, chaos: float = 0.0) -> None:
     """What can be told wrong before anything starts: one clear error each."""
+    if chaos and spec.kind != "emulator":
+        raise ConfigError(f"--chaos needs --target emulator; for a url: target serve the emulator "
+                          "with `graphcal emulator serve --chaos RATE`")
+    if chaos and record_mode not in (None, "none"):
+        raise ConfigError("--chaos cannot record cassettes: a recording must be a clean run")
     if profile is not None and not Path(profile).is_file():
         raise ConfigError(f"--profile {profile}: no such file; give the path of a target profile "
                           "file (TOML, like profiles/emulator.toml)")

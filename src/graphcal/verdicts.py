@@ -15,13 +15,16 @@ from typing import Iterable
 from graphcal.invariants.registry import Invariant, Outcome, Severity
 from graphcal.profiles import Profile
 from graphcal.results import (
-    CheckResult, InvariantVerdict, ScenarioResult, ScenarioStatus, StepResult, StepStatus, Verdict,
+    STOPPED, CheckResult, InvariantVerdict, ScenarioResult, ScenarioStatus, StepResult, StepStatus,
+    Verdict,
 )
 
 # Worst wins. A definite fail outranks a harness error: an error in a later check must not
 # hide a failure the target already showed.
+# A transient check outranks a pass (what was not observed is not passed) and yields to what
+# the target did show.
 _RANK = {Verdict.PASS: 0, Verdict.SKIPPED: 1, Verdict.UNSUPPORTED: 2, Verdict.QUIRK: 3,
-         Verdict.BLOCKED: 4, Verdict.ERROR: 5, Verdict.FAIL: 6}
+         Verdict.TRANSIENT: 4, Verdict.BLOCKED: 5, Verdict.ERROR: 6, Verdict.FAIL: 7}
 
 
 def worst(verdicts: Iterable[Verdict]) -> Verdict | None:
@@ -50,8 +53,7 @@ def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Prof
         for check in step.checks:
             by_id.setdefault(check.invariant, []).append((step, check))
     ids = list(dict.fromkeys([*scenario.declared, *by_id]))
-    stopped_at = next((s for s in scenario.steps
-                       if s.status in (StepStatus.BLOCKED, StepStatus.ERROR)), None)
+    stopped_at = next((s for s in scenario.steps if s.status in STOPPED), None)
     scenario.invariants = {}
     for inv_id in ids:
         inv = catalog.get(inv_id)
@@ -74,6 +76,10 @@ def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Prof
             step_index = decisive_step.index if decisive_step else None
         elif skipped_reason is not None:
             verdict, message, step_index, quirk = Verdict.SKIPPED, skipped_reason, None, None
+        elif stopped_at is not None and stopped_at.status is StepStatus.TRANSIENT:
+            verdict, message, step_index, quirk = (
+                Verdict.TRANSIENT, f"not checked: step {stopped_at.index} ({stopped_at.title}) "
+                f"could not complete: {stopped_at.reason}", stopped_at.index, None)
         elif stopped_at is not None or scenario.status is ScenarioStatus.ERROR:
             where = (f"step {stopped_at.index} ({stopped_at.title})" if stopped_at
                      else "an error before its steps")
@@ -90,7 +96,9 @@ def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Prof
         scenario.status = ScenarioStatus.SKIPPED
         scenario.error = scenario.error or skipped_reason
     elif scenario.status is not ScenarioStatus.ERROR:
-        scenario.status = ScenarioStatus.FAILED if failure_reasons(scenario) else ScenarioStatus.PASSED
+        scenario.status = (ScenarioStatus.FAILED if failure_reasons(scenario)
+                           else ScenarioStatus.TRANSIENT if transient_reasons(scenario)
+                           else ScenarioStatus.PASSED)
 
 
 def failure_reasons(scenario: ScenarioResult) -> list[str]:
@@ -104,4 +112,16 @@ def failure_reasons(scenario: ScenarioResult) -> list[str]:
             reasons.append(f"step {step.index} ({step.title}) {step.status.value}: {step.reason}")
     if scenario.error and scenario.status is ScenarioStatus.ERROR:
         reasons.append(scenario.error)
+    return reasons
+
+
+def transient_reasons(scenario: ScenarioResult) -> list[str]:
+    """What this run could not decide because the target was throttling or dropping
+    connections: transient steps, and invariants whose deciding check met a lost answer.
+    A scenario with failure reasons fails; with only these it is reported transient."""
+    reasons = [f"step {s.index} ({s.title}): {s.reason}" for s in scenario.steps
+               if s.status is StepStatus.TRANSIENT]
+    if not reasons:
+        reasons = [f"{v.id} transient: {v.message}" for v in scenario.invariants.values()
+                   if v.verdict is Verdict.TRANSIENT][:3]
     return reasons

@@ -16,7 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from graphcal import golden
+from graphcal import golden, probes
 from graphcal.client import prefer_timezone
 from graphcal.scenario import Graph, Step
 
@@ -51,7 +51,7 @@ def create(graph: Graph, s: Step, doc: golden.Golden, number: int | None, body: 
     compare with (None: the example has no golden invariant)."""
     organizer = graph.persona("organizer")
     prefer = prefer_of(doc)
-    r = organizer.post(path, json=body, headers=prefer)
+    r = organizer.post(path, json=body, headers=prefer, effect=probes.created(organizer, path, body, prefer))
     s.response(r, schema="event")
     s.check("EVT-CREATE-1", r)
     event = s.require(r.body if r.status == 201 else None, "the created event")

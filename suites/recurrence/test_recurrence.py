@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import pytest
 
-from graphcal import golden
+from graphcal import golden, probes
 from graphcal.client import GraphClient, prefer_timezone
 from graphcal.scenario import Graph, Step
 
@@ -67,7 +67,7 @@ def expansion_checks(s: Step, listed: list[dict[str, Any]], master: dict[str, An
 
 
 def created(s: Step, client: GraphClient, body: dict[str, Any]) -> dict[str, Any]:
-    r = client.post("/me/events", json=body)
+    r = client.post("/me/events", json=body, effect=probes.created(client, "/me/events", body))
     s.response(r, schema="event")
     s.check("EVT-REC-1", r.body)
     return s.require(r.body if r.status == 201 else None, "the created series master")
@@ -279,7 +279,7 @@ def test_invalid_recurrences_rejected(graph: Graph) -> None:
     organizer = graph.persona("organizer")
     for number, (why, body) in enumerate(INVALID.items(), start=1):
         with graph.step(f"{number}: a series with {why} is refused with 400", source=RECUR) as s:
-            r = organizer.post("/me/events", json=body)
+            r = organizer.post("/me/events", json=body, effect=probes.created(organizer, "/me/events", body))
             s.response(r, schema="error")
             s.check("REC-INVALID-1", r)
     n = len(INVALID)

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 import pytest
 
-from graphcal import golden
+from graphcal import golden, probes
 from graphcal.client import eventually, prefer_timezone
 from graphcal.invariants.common import address, find_attendee, same_address, slot_instants
 from graphcal.scenario import Graph, Step
@@ -197,7 +197,9 @@ def reply_for(event_id: str) -> Callable[[dict[str, Any]], bool]:
 
 def step_create(graph: Graph, title: str, body: dict[str, Any], *, requested: bool | None) -> dict[str, Any]:
     with graph.step(title, source=f"{WALKTHROUGH}, step 1") as s:
-        r = graph.persona("organizer").post("/me/events", json=body, headers=prefer_timezone(PST))
+        organizer = graph.persona("organizer")
+        r = organizer.post("/me/events", json=body, headers=prefer_timezone(PST),
+                           effect=probes.created(organizer, "/me/events", body, prefer_timezone(PST)))
         s.response(r, schema="event")
         event = s.require(r.body if r.status == 201 else None, "the created meeting")
         if requested is None:
@@ -234,7 +236,9 @@ def step_respond(graph: Graph, title: str, invitation: dict[str, Any], action: s
     """The ``role`` answers the ``invitation`` (step_invitation's message) on their copy of the meeting."""
     with graph.step(title, source=source) as s:
         copy_id = s.field(invitation, "event", "id", what="the invitation's event")
-        r = graph.persona(role).post(f"/me/events/{copy_id}/{action}", json=body)
+        client = graph.persona(role)
+        r = client.post(f"/me/events/{copy_id}/{action}", json=body,
+                        effect=probes.responded(client, copy_id, action))
         s.response(r)
         s.check("PROP-2.1", r)
         s.check("PROP-2.2", r)
@@ -296,7 +300,9 @@ def step_refused_proposal(graph: Graph, title: str, event: dict[str, Any], invit
     """A proposal the respond pages say is answered 400; the organizer's event is unchanged."""
     with graph.step(title, source="api-reference/v1.0/api/event-tentativelyaccept.md#response") as s:
         copy_id = s.field(invitation, "event", "id", what="the invitation's event")
-        r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept", json=body)
+        attendee = graph.persona("attendee")
+        r = attendee.post(f"/me/events/{copy_id}/tentativelyAccept", json=body,
+                          effect=probes.responded(attendee, copy_id, "tentativelyAccept"))
         s.response(r, schema="error")
         s.check(invariant_id, r)
         s.check("PROP-6.3", r)
@@ -371,7 +377,9 @@ def test_tentative_with_the_literal_documented_body(graph: Graph) -> None:
     with graph.step("2b: the attendee sends step 2's body exactly as documented (PascalCase, \"true\")",
                     source=f"{WALKTHROUGH}, step 2") as s:
         copy_id = s.field(request, "event", "id", what="the invitation's event")
-        r = graph.persona("attendee").post(f"/me/events/{copy_id}/tentativelyAccept", json=REPLY.request["body"])
+        attendee = graph.persona("attendee")
+        r = attendee.post(f"/me/events/{copy_id}/tentativelyAccept", json=REPLY.request["body"],
+                          effect=probes.responded(attendee, copy_id, "tentativelyAccept"))
         s.response(r)
         s.check("PROP-2.4", r)
         s.doc_deviations(REPLY)

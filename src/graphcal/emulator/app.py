@@ -22,6 +22,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphcal.emulator.core import CORE, auth
+from graphcal.emulator.core.chaos import ChaosState, parse_rate
 from graphcal.emulator.core.errors import GraphError, error_response
 from graphcal.emulator.core.faults import Declared, check_names, declare
 from graphcal.emulator.core.feature import Feature
@@ -127,11 +128,17 @@ class _InternalErrors:
 
 
 def create_app(seed: dict[str, Any] | None = None, faults: Iterable[str] = frozenset(),
-               extra_routes: Iterable[BaseRoute] = (), random_valid: int | None = None) -> Starlette:
+               extra_routes: Iterable[BaseRoute] = (), *, random_valid: int | None = None,
+               chaos: float = 0.0, chaos_seed: int | None = None) -> Starlette:
     """A fresh emulator: its own in-memory store built from ``seed`` (default: the demo users).
-    ``random_valid``: a seed of the random-but-schema-valid mode (``core.random_valid``)."""
-    app = Starlette(routes=routes(extra_routes), middleware=[Middleware(_InternalErrors), Middleware(_TrailingSlash)],
+    ``random_valid``: a seed of the random-but-schema-valid mode (``core.random_valid``).
+    ``chaos``: the fraction of Graph requests disturbed (``core.chaos``), drawn from ``chaos_seed``;
+    the servers serve ``core.chaos.wrap(app)``."""
+    chaos_state = ChaosState(parse_rate(chaos), chaos_seed)
+    app = Starlette(routes=routes(extra_routes),
+                    middleware=[Middleware(_InternalErrors), Middleware(_TrailingSlash)],
                     exception_handlers={GraphError: _graph_error, HTTPException: _http_error})
+    app.state.chaos = chaos_state
     normalised = normalise_seed(seed)
     app.state.seed = normalised
     app.state.store = Store(normalised)

@@ -15,6 +15,7 @@ import uvicorn
 
 from graphcal.emulator.app import FAULTS, FEATURES, create_app
 from graphcal.emulator.core import CORE
+from graphcal.emulator.core.chaos import parse_rate, wrap as in_chaos
 from graphcal.emulator.core.faults import check_names
 from graphcal.emulator.core.seed import load_seed, normalise_seed, personas
 from graphcal.emulator.core.store import Store
@@ -30,7 +31,7 @@ def _no_delay(sock: socket.socket) -> None:
 
 
 def _config(app: Any, host: str, port: int) -> uvicorn.Config:
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+    return uvicorn.Config(in_chaos(app), host=host, port=port, log_level="warning", access_log=False,
                           lifespan="off", server_header=False)
 
 
@@ -42,9 +43,10 @@ class EmulatorServer:
     """
 
     def __init__(self, seed: dict[str, Any] | str | Path | None = None,
-                 faults: Iterable[str] = frozenset(), random_valid: int | None = None) -> None:
+                 faults: Iterable[str] = frozenset(), *, random_valid: int | None = None,
+                 chaos: float = 0.0, chaos_seed: int | None = None) -> None:
         data = load_seed(seed) if isinstance(seed, (str, Path)) else normalise_seed(seed)
-        self.app = create_app(data, faults, random_valid=random_valid)
+        self.app = create_app(data, faults, random_valid=random_valid, chaos=chaos, chaos_seed=chaos_seed)
         self.tenant: str = data["tenant"]
         self.personas: list[dict[str, Any]] = personas(data)
         self.port: int | None = None
@@ -129,8 +131,10 @@ def faults_command(feature: str | None = None, as_json: bool = False) -> int:
 
 
 def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str],
-                  random_valid: int | None = None) -> int:
+                  random_valid: int | None = None, chaos: str | float = 0.0,
+                  chaos_seed: int | None = None) -> int:
     """``graphcal emulator serve``: serve until interrupted; prints the URLs and personas."""
+    rate = parse_rate(chaos or 0)  # a bad --chaos is one clear line, before anything starts
     data = load_seed(seed)
     try:
         names = check_names(faults, FAULTS)
@@ -155,5 +159,8 @@ def serve_command(host: str, port: int, seed: str | None, faults: Iterable[str],
     if random_valid is not None:
         print(f"  random-valid mode, seed {random_valid}: JSON answers are random schema-valid bodies",
               file=sys.stderr)
-    uvicorn.Server(_config(create_app(data, names, random_valid=random_valid), host, bound)).run(sockets=[sock])
+    if rate:
+        print(f"  chaos: {rate:.0%} of Graph requests disturbed (seed {chaos_seed})", file=sys.stderr)
+    app = create_app(data, names, random_valid=random_valid, chaos=rate, chaos_seed=chaos_seed)
+    uvicorn.Server(_config(app, host, bound)).run(sockets=[sock])
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
-ORDER = ("pass", "fail", "error", "blocked", "quirk", "unsupported", "skipped")
+ORDER = ("pass", "fail", "error", "transient", "blocked", "quirk", "unsupported", "skipped")
 SHOWN_PER_INVARIANT = 3  # scenarios listed under one failed invariant; the report has the rest
 SHOWN_STOPPED = 5
 
@@ -41,6 +41,12 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
         + ", ".join(f"{n} {k}" for k, n in sorted(statuses.items())),
         "invariant verdicts: " + ", ".join(f"{totals.get(k, 0)} {k}" for k in ORDER if totals.get(k)),
     ]
+    transient = [s["name"] for s in scenarios if s["status"] == "transient"
+                 or any(v["verdict"] == "transient" for v in s["invariants"])]
+    if transient:
+        lines.append(f"transient (the target throttled or dropped connections; not failures): "
+                     f"{totals.get('transient', 0)} verdicts in {len(transient)} scenarios: "
+                     + ", ".join(transient[:5]) + (" ..." if len(transient) > 5 else ""))
     written = list(written)
     report = next((p for p in written if p.name == "report.html"), None)
     more = f"; all in {report}" if report else ""

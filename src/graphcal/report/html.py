@@ -19,9 +19,11 @@ from graphcal.results import Verdict
 from graphcal.verdicts import worst
 
 COLOURS = {"pass": "#cfe8cf", "fail": "#f4b6b6", "error": "#f7d08a", "blocked": "#ddd",
-           "quirk": "#d9d2f0", "unsupported": "#eee", "skipped": "#f5f5f5"}
+           "quirk": "#d9d2f0", "unsupported": "#eee", "skipped": "#f5f5f5",
+           "transient": "#cde3f5"}
 # Row groups of the matrix, in page order: (title, verdicts that put a row there).
 GROUPS = (("Failing: fail or error on some target", {"fail", "error"}),
+          ("Transient: the target throttled or dropped connections (not failures)", {"transient"}),
           ("Not run to a verdict: blocked, quirk, unsupported or skipped", {"blocked", "quirk", "unsupported", "skipped"}),
           ("Passing on every target", {"pass"}))
 STYLE = """

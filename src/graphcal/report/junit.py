@@ -26,7 +26,7 @@ def to_junit(results: dict[str, Any]) -> str:
             elif verdict == "error" and not inv.get("expected_failure"):
                 ET.SubElement(case, "error", message=inv["message"], type="harness").text = evidence_text(scenario, inv)
                 counts["errors"] += 1
-            elif verdict in ("blocked", "skipped", "unsupported"):
+            elif verdict in ("blocked", "skipped", "unsupported", "transient"):  # transient: undecided, not failed
                 ET.SubElement(case, "skipped", message=f"{verdict}: {inv['message']}")
                 counts["skipped"] += 1
             elif verdict != "pass" or inv.get("quirk"):

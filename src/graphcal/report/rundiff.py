@@ -4,6 +4,8 @@
 - fixes: one that failed before and passes now;
 - lost coverage: one that passed and now did not run to its check (blocked, skipped, or absent
   from the later run): a regression too, since a check that stopped running reads as green;
+- transient: one that became ``transient`` (the later run's target throttled or dropped
+  connections past the retry budget): listed apart, never a regression;
 - other verdict changes (e.g. blocked -> pass, quirk -> pass);
 - changed payload shapes: for each step's exchanges, the set of JSON paths and value types of
   the response body, compared position by position.
@@ -54,7 +56,7 @@ def shapes(results: dict[str, Any]) -> dict[tuple[str, int, int], tuple[str, set
 
 def diff_runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     a, b = verdicts(before), verdicts(after)
-    new_failures, fixes, lost, changed = [], [], [], []
+    new_failures, fixes, lost, transient, changed = [], [], [], [], []
     for key in sorted(set(a) | set(b)):
         old = a.get(key, {}).get("verdict", "absent")
         new = b.get(key, {}).get("verdict", "absent")
@@ -66,6 +68,8 @@ def diff_runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
             new_failures.append(row)
         elif old in BAD and new == "pass":
             fixes.append(row)
+        elif new == "transient":  # undecided tonight: throttling, not the target's regression
+            transient.append(row)
         elif old == "pass" and new in NOT_OBSERVED:
             lost.append(row)
         else:
@@ -80,7 +84,8 @@ def diff_runs(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
                                   "removed": sorted(old_shape - new_shape)})
     return {"before": {"run_id": before["run_id"], "target": before["target"]},
             "after": {"run_id": after["run_id"], "target": after["target"]},
-            "new_failures": new_failures, "fixes": fixes, "lost_coverage": lost, "changed": changed,
+            "new_failures": new_failures, "fixes": fixes, "lost_coverage": lost, "transient": transient,
+            "changed": changed,
             "shape_changes": shape_changes}
 
 
@@ -95,6 +100,8 @@ def render(diff: dict[str, Any]) -> str:
         lines += [f"  {r['invariant']} in {r['scenario']}: {r['before']} -> {r['after']}"
                   + (f" ({r['message']})" if r["message"] and r["after"] in BAD else "") for r in rows]
     lines += _grouped("lost coverage (passed before, not checked now)", diff["lost_coverage"])
+    lines += _grouped("transient now (the target throttled or dropped connections; not a regression)",
+                      diff["transient"])
     lines += _grouped("other verdict changes", diff["changed"])
     lines.append(f"changed payload shapes: {len(diff['shape_changes'])}")
     for c in diff["shape_changes"]:
