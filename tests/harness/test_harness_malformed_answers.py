@@ -94,7 +94,7 @@ def test_damaged_answers_fail_or_block_never_error(damage: Callable[[Any], Any],
     output = result.stdout + result.stderr
     assert "Traceback" not in output and "INTERNALERROR" not in output, output
     scenarios = results["scenarios"]
-    assert len(scenarios) == 20
+    assert len(scenarios) == 25
     errors = [(s["nodeid"], step["title"], step.get("reason")) for s in scenarios for step in s["steps"]
               if step["status"] == "error"]
     assert errors == [], "\n".join(map(str, errors))
@@ -108,7 +108,7 @@ def test_damaged_answers_fail_or_block_never_error(damage: Callable[[Any], Any],
         assert blocked.get("reason"), scenario["nodeid"]
         assert scenario["status"] == "failed", scenario["nodeid"]
     if damage is without_ids:  # every scenario needs an id of the target's: each says which one
-        assert len(stopped) == 20
+        assert len(stopped) == 25
         for scenario in stopped:
             reason = next(step for step in scenario["steps"] if step["status"] == "blocked")["reason"]
             assert "'id'" in reason, (scenario["nodeid"], reason)
