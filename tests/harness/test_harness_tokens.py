@@ -70,3 +70,29 @@ def test_notes_validate_against_the_results_schema_and_are_left_out_when_empty()
     step_schema = {**schema["$defs"]["step"], "$defs": schema["$defs"]}
     for step in steps:
         jsonschema.validate(step, step_schema)
+
+
+def test_the_markdown_summary_lists_notes_as_information() -> None:
+    from graphcal.report.markdown import to_markdown
+
+    g = graph_for()
+    with g.step("1: one note") as s:
+        s.note("maxpagesize not honoured")
+    run = {"target": {"kind": "url"}, "run_id": "r", "started": "a", "finished": "b",
+           "graphcal_version": "0", "record_mode": "none", "totals": {},
+           "scenarios": [g.scenario.to_json()]}
+    text = to_markdown(run)
+    assert "## Information" in text and "`t` step 1: maxpagesize not honoured" in text
+    assert "## Information" not in to_markdown({**run, "scenarios": []})
+
+
+def test_the_html_report_shows_notes_with_their_step() -> None:
+    from graphcal.report.html import to_html
+
+    g = graph_for()
+    with g.step("1: one note") as s:
+        s.note("maxpagesize <not> honoured")
+    run = {"target": {"kind": "url", "name": "url"}, "run_id": "r", "started": "a", "finished": "b",
+           "graphcal_version": "0", "record_mode": "none", "totals": {}, "duration_s": 0,
+           "scenarios": [{**g.scenario.to_json(), "status": "passed"}]}
+    assert "information: maxpagesize &lt;not&gt; honoured" in to_html([run])

@@ -714,7 +714,9 @@ def _refused(response: Any, what: str) -> Outcome:
            source=AUTH, feature=FEATURE, severity=MUST)
 def refused_without_token(response: Any) -> Outcome:
     """The access token goes in the Authorization header (required): a call without one is
-    refused with 401 and ``{"error": {"code", "message"}}``, and serves nobody's mailbox."""
+    refused with 401 and ``{"error": {"code", "message"}}``, and serves nobody's mailbox.
+    401 is RFC 6750 section 3.1's status for a missing or invalid bearer token; no stored Graph
+    page names the status itself."""
     return _refused(response, "without an Authorization header")
 
 
@@ -722,7 +724,7 @@ def refused_without_token(response: Any) -> Outcome:
            source=AUTH, feature=FEATURE, severity=MUST)
 def refused_with_malformed_token(response: Any) -> Outcome:
     """A Bearer value that is no token the identity platform issued is refused with 401 and
-    Graph's error body."""
+    Graph's error body (401: RFC 6750 section 3.1, invalid_token)."""
     return _refused(response, "with a malformed token")
 
 
@@ -733,7 +735,7 @@ def refused_with_expired_token(response: Any) -> Outcome:
     one, e.g. with its refresh token): a call with a token whose lifetime is over is refused
     with 401 and Graph's error body. Checked only with a token the target issued already
     expired (the emulator's ``graphcal_expires_in=0``); a target that cannot issue one leaves
-    the check unrun."""
+    the check unrun (401: RFC 6750 section 3.1, an expired token is invalid_token)."""
     return _refused(response, "with an expired token")
 
 
