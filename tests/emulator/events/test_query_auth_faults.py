@@ -89,3 +89,39 @@ def test_a_fault_fails_its_invariants_and_the_run(tmp_path: Path, monkeypatch: p
         for name in passed_before:
             entry = verdicts[(name, invariant_id)]
             assert entry["verdict"] == "fail" and entry["message"], (fault, name, invariant_id, entry)
+
+
+class RefusesUndocumentedOptions:
+    """The emulator behind a server that answers 400 to $orderby on calendarView and to
+    Prefer: odata.maxpagesize anywhere: options no page documents for those requests."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.state = app.state
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        query = scope.get("query_string", b"").decode()
+        headers = dict(scope.get("headers", []))
+        if scope["type"] == "http" and (("calendarView" in scope["path"] and "orderby" in query)
+                                        or b"odata.maxpagesize" in headers.get(b"prefer", b"")):
+            body = json.dumps({"error": {"code": "BadRequest", "message": "not supported"}}).encode()
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, send)
+
+
+def test_refusing_undocumented_options_is_information_not_a_failure(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    srv = EmulatorServer()
+    srv.app = RefusesUndocumentedOptions(srv.app)  # served instead of the bare emulator
+    with srv:
+        target = (srv, write_persona_config(tmp_path / "personas.toml", srv.personas, srv.token_url))
+        code, verdicts = run(tmp_path, monkeypatch, target, frozenset(),
+                             Path(f"{QUERIES}::test_query_options_on_calendar_view"))
+    assert code == 0 and {v["verdict"] for v in verdicts.values()} == {"pass"}
+    results = json.loads((tmp_path / "report" / "results.json").read_text(encoding="utf-8"))
+    notes = [n for s in results["scenarios"] for step in s["steps"] for n in step.get("notes", ())]
+    assert any("answered 400" in n and "$orderby" in n for n in notes), notes
+    assert any("Prefer" in n and "answered 400" in n for n in notes), notes
