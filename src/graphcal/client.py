@@ -317,7 +317,7 @@ def _ssl_context() -> ssl.SSLContext:
 class GraphClient:
     """Graph requests as one persona against one base URL (``.../v1.0``)."""
 
-    def __init__(self, base_url: str, token: str, *, persona: str,
+    def __init__(self, base_url: str, token: str | None, *, persona: str,
                  transport: httpx.BaseTransport | None = None, timeout_s: float = 30.0,
                  max_retries: int = DEFAULT_MAX_RETRIES,
                  max_retry_wait_s: float = DEFAULT_MAX_RETRY_WAIT_S) -> None:
@@ -328,8 +328,16 @@ class GraphClient:
         self.observers: list[ResponseObserver] = []
         self._answered = False  # a connection refused before any answer is a wrong --target
         self._token = token
+        self._transport = transport
         self._http = httpx.Client(transport=transport, timeout=timeout_s, verify=_ssl_context(),
                                   headers={"Accept": "application/json"})
+
+    def with_token(self, token: str | None, *, persona: str) -> "GraphClient":
+        """A client on the same target that sends ``token`` instead (None: no Authorization
+        header at all), named ``persona`` in evidence and cassettes: how a scenario asks what
+        the target does with a missing, malformed or expired token."""
+        return GraphClient(self.base_url, token, persona=persona, transport=self._transport,
+                           max_retries=self.max_retries, max_retry_wait_s=self.max_retry_wait_s)
 
     def __repr__(self) -> str:  # never show the token
         return f"<GraphClient {self.persona} at {self.base_url}>"
@@ -471,7 +479,8 @@ class GraphClient:
     def _send_once(self, method: str, url: str, params: Mapping[str, Any] | None, body: Any,
                    headers: dict[str, str], clock: Clock) -> GraphResponse:
         request = self._http.build_request(method, url, params=params, json=body, headers=headers)
-        request.headers["Authorization"] = f"Bearer {self._token}"
+        if self._token is not None:
+            request.headers["Authorization"] = f"Bearer {self._token}"
         shown_headers = {k: v for k, v in request.headers.items() if k.lower() not in UNSHOWN_HEADERS}
         sent = SentRequest(method, str(request.url), shown_headers, body)
         started = clock.monotonic()

@@ -164,6 +164,11 @@ def fetch_token(endpoint: str, form: Mapping[str, str], *,
     return token
 
 
+# The emulator's token-endpoint extension: the lifetime (seconds) of the token asked for
+# (graphcal.emulator.core.auth; the emulator is not imported here, a url target may be a mock).
+EXPIRES_IN_FIELD = "graphcal_expires_in"
+
+
 @dataclass(frozen=True)
 class TokenSource:
     """Where a user's token comes from: a literal/env value, or a token endpoint."""
@@ -181,6 +186,22 @@ class TokenSource:
             return self.literal
         assert self.endpoint is not None
         return fetch_token(self.endpoint, dict(self.form), transport=transport)
+
+    def expired_token(self, *, transport: httpx.BaseTransport | None = None) -> str | None:
+        """A token the endpoint issues already expired, or None when it cannot: a literal token,
+        or an endpoint that ignores the emulator's ``graphcal_expires_in=0`` request (Entra does:
+        its ``expires_in`` then says the token is fresh) or refuses it."""
+        if self.endpoint is None:
+            return None
+        try:
+            with httpx.Client(transport=transport, timeout=30.0) as http:
+                answer = http.post(self.endpoint, data={**dict(self.form), EXPIRES_IN_FIELD: "0"}).json()
+        except (httpx.TransportError, ValueError):
+            return None
+        token = answer.get("access_token") if isinstance(answer, dict) else None
+        if isinstance(token, str) and token and str(answer.get("expires_in")) == "0":
+            return token
+        return None
 
 
 def _token_source(raw: Any, where: str) -> TokenSource:

@@ -96,12 +96,16 @@ class StepResult:
     exchanges: list[Exchange] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
     primary: int | None = None  # the exchange the scenario named with s.response()
+    notes: list[str] = field(default_factory=list)  # information: what no page states (Step.note)
 
     def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "title": self.title, "source": self.source,
-                "status": self.status.value, "reason": self.reason, "primary": self.primary,
-                "exchanges": [e.to_json() for e in self.exchanges],
-                "checks": [c.to_json() for c in self.checks]}
+        out = {"index": self.index, "title": self.title, "source": self.source,
+               "status": self.status.value, "reason": self.reason, "primary": self.primary,
+               "exchanges": [e.to_json() for e in self.exchanges],
+               "checks": [c.to_json() for c in self.checks]}
+        if self.notes:
+            out["notes"] = list(self.notes)
+        return out
 
 
 @dataclass

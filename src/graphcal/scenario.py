@@ -250,6 +250,11 @@ class Step:
         self.graph.scenario.doc_deviations.append(
             DocDeviation(str(name), provenance, message, self.result.index))
 
+    def note(self, message: str) -> None:
+        """Record what the target did where no page states what it must do: information for the
+        report, never a verdict."""
+        self.result.notes.append(self.graph.scrubber.text(message))
+
     def doc_deviations(self, golden: Any) -> None:
         """Report every defect a golden payload records of its documentation (``doc_defects``)."""
         for defect in golden.doc_defects:
@@ -326,6 +331,29 @@ class Graph:
             client.observers.append(lambda r, role=role: self._track(role, r))
             self._clients[role] = client
         return self._clients[role]
+
+    def persona_with_token(self, role: str, token: str | None, label: str) -> GraphClient:
+        """A client for ``role``'s target that sends ``token`` instead of ``role``'s (None: no
+        Authorization header), named ``<role>_<label>`` in evidence and cassettes (``label``:
+        lowercase letters, digits and ``_``, as persona placeholders are); its exchanges are
+        evidence like any persona's. For the authentication scenarios."""
+        name = f"{role}_{label}"
+        client = self.persona(role).with_token(token, persona=name)
+        client.observers.append(self._observe)
+        self._clients[name] = client  # closed with the others
+        return client
+
+    def expired_token(self, role: str) -> str | None:
+        """A token for ``role`` that the target issued already expired, or None when it cannot
+        (``Target.expired_token``); whether it could is anchored, so a replay knows too."""
+        issued: list[str | None] = []
+
+        def issue() -> bool:
+            issued.append(self.target.expired_token(role, self.cast))
+            return issued[0] is not None
+        if not self.anchor(f"expired-token:{role}", issue):
+            return None
+        return issued[0] if issued else self.target.expired_token(role, self.cast)
 
     def user(self, role: str) -> User:
         """Who plays ``role``: id, userPrincipalName, displayName, mail, email_address()."""

@@ -20,7 +20,7 @@ from pytest_recording.plugin import RECORD_MODES as _recording_modes
 from graphcal.cassettes import CANONICAL_BASE, PERSONA_PREFIX
 from graphcal.client import GraphClient
 from graphcal.errors import ConfigError, TargetError
-from graphcal.personas import Cast, User, fetch_token, load_persona_config, user_key
+from graphcal.personas import Cast, TokenSource, User, load_persona_config, user_key
 
 KINDS = ("emulator", "replay", "url:<base>", "live")
 RECORD_MODES: tuple[str, ...] = tuple(_recording_modes)  # pytest-recording owns the names
@@ -73,6 +73,7 @@ class Target:
     profile_file: Path | None = None  # a profile file named by path
     description: str = ""
     transport: httpx.BaseTransport | None = field(default=None, repr=False)  # tests: in-memory server
+    token_sources: dict[str, TokenSource] = field(default_factory=dict, repr=False)  # user key -> source
     _closer: contextlib.ExitStack = field(default_factory=contextlib.ExitStack, repr=False)
 
     @property
@@ -93,6 +94,21 @@ class Target:
         if key not in self.tokens:
             raise cannot_act_as(role, cast.users[key], self.kind)
         return GraphClient(self.base_url, self.tokens[key], persona=role, transport=self.transport)
+
+    def expired_token(self, role: str, cast: Cast | None = None) -> str | None:
+        """An access token for ``role`` that is already expired, or None when the target cannot
+        issue one (its token endpoint ignores the emulator's lifetime request, or the persona
+        config gives a literal token). Replay: a placeholder (the cassette's header names the
+        client's persona, whatever the token)."""
+        if self.replay:
+            return "expired"
+        cast = cast or self.cast
+        assert cast is not None
+        source = self.token_sources.get(cast.user_key(role))
+        token = source.expired_token(transport=self.transport) if source is not None else None
+        if token is not None:
+            self.secrets.add(token)
+        return token
 
     def describe(self) -> dict[str, Any]:
         """For results and provenance: no URL for url targets (it may embed credentials)."""
@@ -140,6 +156,7 @@ def _open_emulator(spec: TargetSpec, chaos: float = 0.0, chaos_seed: int | None 
         tokens: dict[str, str] = {}
         secrets: set[str] = set()
         resources: dict[str, str] = {}
+        sources: dict[str, TokenSource] = {}
         for p in server.personas:
             key = user_key(p.get("displayName", ""), p["userPrincipalName"])
             users[key] = User(key, p["userPrincipalName"], p.get("displayName", key),
@@ -150,10 +167,11 @@ def _open_emulator(spec: TargetSpec, chaos: float = 0.0, chaos_seed: int | None 
                     resources[p["role_hint"]] = key
                 continue
             secrets.add(p["password"])
-            tokens[key] = fetch_token(server.token_url, {
+            sources[key] = TokenSource(endpoint=server.token_url, form=tuple(sorted({
                 "grant_type": "password", "client_id": EMULATOR_CLIENT_ID,
                 "username": p["userPrincipalName"], "password": p["password"],
-                "scope": "https://graph.microsoft.com/.default"})
+                "scope": "https://graph.microsoft.com/.default"}.items())))
+            tokens[key] = sources[key].token()
         # People's roles follow the walkthroughs (personas.DEFAULT_ROLES), not the seed's
         # role hints, so a cassette means the same cast on every target.
         cast = Cast.of(users, resources)
@@ -165,7 +183,8 @@ def _open_emulator(spec: TargetSpec, chaos: float = 0.0, chaos_seed: int | None 
 
     chaos_note = f", chaos {chaos:.0%} (seed {chaos_seed})" if chaos else ""
     return Target(spec, server.base_url, cast, tokens, secrets, profile="emulator",
-                  description=f"graphcal reference emulator {__version__}{chaos_note}", _closer=stack)
+                  description=f"graphcal reference emulator {__version__}{chaos_note}", token_sources=sources,
+                  _closer=stack)
 
 
 def _open_url(spec: TargetSpec, persona_config: str | None) -> Target:
@@ -183,7 +202,8 @@ def _open_url(spec: TargetSpec, persona_config: str | None) -> Target:
     for source in config.tokens.values():
         secrets |= source.secrets()
     return Target(spec, spec.base_url, config.cast, tokens, secrets, profile=config.profile or "url",
-                  profile_file=config.profile_file, description="Graph-compatible server")
+                  profile_file=config.profile_file, description="Graph-compatible server",
+                  token_sources=dict(config.tokens))
 
 
 def probe_reachable(base_url: str, *, timeout_s: float = 5.0) -> None:

@@ -23,7 +23,7 @@ def run_suite(app, tmp_path: Path):
     _, personas, token_path = emulator_app()
     with serve(app) as root:
         config = write_persona_config(tmp_path / "personas.toml", personas, f"{root}{token_path}")
-        result = run_pytest(ROOT, "suites/events", "--target", f"url:{root}/v1.0",
+        result = run_pytest(ROOT, "suites/events/test_create_event.py", "--target", f"url:{root}/v1.0",
                             "--persona-config", str(config), "--report-dir", str(tmp_path / "out"))
     results = json.loads((tmp_path / "out" / "results.json").read_text(encoding="utf-8"))
     jsonschema.validate(results, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))

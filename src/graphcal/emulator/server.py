@@ -72,6 +72,7 @@ class EmulatorServer:
             fresh = Store(app_state.seed)
             fresh.tokens = app_state.store.tokens
             fresh.refresh_tokens = app_state.store.refresh_tokens
+            fresh.token_expiry = app_state.store.token_expiry
             app_state.store = fresh
 
     def start(self) -> "EmulatorServer":

@@ -151,6 +151,18 @@ def unexpected_status(response: Any, wanted: int, expected: str | None = None, *
                         expected=wanted, actual=status)
 
 
+def graph_error_answer(response: Any, wanted: int, expected: str | None = None, *,
+                       when: str = "") -> Outcome:
+    """Pass when the response has status ``wanted`` and Graph's error object with a code
+    (``{"error": {"code", "message"}}``); else fail naming what came back."""
+    if (wrong := unexpected_status(response, wanted, expected, when=when)) is not None:
+        return wrong
+    if not obj(graph_error(body_of(response))).get("code"):
+        return Outcome.fail(f"{wanted}{when} without a JSON error object: {what_came_back(response)}",
+                            actual=body_of(response))
+    return Outcome.ok()
+
+
 def problems_outcome(problems: Iterable[str], *, actual: Any = None) -> Outcome:
     """Pass when a check found no problems; else fail with them joined by '; '."""
     found = list(problems)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from graphcal import timezones
 from graphcal.invariants.common import (
-    address, body_of, casefold, graph_error, header, instant, is_seven_digit_date_time, items,
+    address, body_of, casefold, graph_error, graph_error_answer, header, instant, is_seven_digit_date_time, items,
     not_an_event, obj, organizer_copy_problems, problems_outcome, status_of, text_of,
     unexpected_status, what_came_back,
 )
@@ -661,12 +661,7 @@ def delete_answers_204_without_body(response: Any) -> Outcome:
 def deleted_event_reads_as_404(response: Any) -> Outcome:
     """Once deleted, the event is not in the calendar: a GET of its id answers 404 with Graph's
     error object ``{"error": {"code", "message"}}``."""
-    if (wrong := unexpected_status(response, 404, when=" after delete")) is not None:
-        return wrong
-    if not obj(graph_error(body_of(response))).get("code"):
-        return Outcome.fail(f"404 without a JSON error object: {what_came_back(response)}",
-                            actual=body_of(response))
-    return Outcome.ok()
+    return graph_error_answer(response, 404, when=" after delete")
 
 
 @invariant("EVT-DEL-3", "The 404 after delete has error code ErrorItemNotFound",
@@ -819,3 +814,63 @@ def body_text_on_request(response: Any, events: Any) -> Outcome:
         problems.append(f"Preference-Applied is {applied or 'missing'!r}, expected it to confirm "
                         'outlook.body-content-type="text"')
     return problems_outcome(problems)
+
+
+# --- authentication and the signed-in user's mailbox (issue 15) -----------------------------------
+# A Graph call carries "Authorization: Bearer {token}. Required." (every page's request headers);
+# the token is what the token endpoint issued, valid for its expires_in seconds. Without a valid
+# one the call is refused: 401 Unauthorized with Graph's error body (code
+# InvalidAuthenticationToken), the answer RFC 6750 section 3.1 gives for a missing, malformed or
+# expired bearer token.
+AUTH = "concepts/auth-v2-user.md#4-use-the-access-token-to-call-microsoft-graph"
+
+
+def _refused(response: Any, what: str) -> Outcome:
+    return graph_error_answer(response, 401, "401 Unauthorized", when=f" {what}")
+
+
+@invariant("EVT-AUTH-1", "A Graph call without a token is refused: 401 with Graph's error body",
+           source=AUTH, feature=FEATURE, severity=MUST)
+def refused_without_token(response: Any) -> Outcome:
+    """The access token goes in the Authorization header (required): a call without one is
+    refused with 401 and ``{"error": {"code", "message"}}``, and serves nobody's mailbox.
+    401 is RFC 6750 section 3.1's status for a missing or invalid bearer token; no stored Graph
+    page names the status itself."""
+    return _refused(response, "without an Authorization header")
+
+
+@invariant("EVT-AUTH-2", "A Graph call with a malformed token is refused: 401 with Graph's error body",
+           source=AUTH, feature=FEATURE, severity=MUST)
+def refused_with_malformed_token(response: Any) -> Outcome:
+    """A Bearer value that is no token the identity platform issued is refused with 401 and
+    Graph's error body (401: RFC 6750 section 3.1, invalid_token)."""
+    return _refused(response, "with a malformed token")
+
+
+@invariant("EVT-AUTH-3", "A Graph call with an expired token is refused: 401 with Graph's error body",
+           source="concepts/auth-v2-user.md#token-response", feature=FEATURE, severity=MUST)
+def refused_with_expired_token(response: Any) -> Outcome:
+    """An access token is valid for ``expires_in`` seconds (after that the app must get a new
+    one, e.g. with its refresh token): a call with a token whose lifetime is over is refused
+    with 401 and Graph's error body. Checked only with a token the target issued already
+    expired (the emulator's ``graphcal_expires_in=0``); a target that cannot issue one leaves
+    the check unrun (401: RFC 6750 section 3.1, an expired token is invalid_token)."""
+    return _refused(response, "with an expired token")
+
+
+@invariant("EVT-AUTH-4", "/me and /users/{own id} are the same user and mailbox",
+           source=AUTH, feature=FEATURE, severity=MUST)
+def me_is_own_mailbox(via_me: Any, via_id: Any) -> Outcome:
+    """``/me`` is the signed-in user; ``/users/{id}`` with that user's own id names the same user
+    and mailbox (every mailbox page lists both forms of one request): the same resource reads
+    back with the same id (and userPrincipalName, for the user) either way."""
+    for response, how in ((via_me, "/me"), (via_id, "/users/{own id}")):
+        if (wrong := unexpected_status(response, 200, when=f" through {how}")) is not None:
+            return wrong
+    a, b = obj(body_of(via_me)), obj(body_of(via_id))
+    keys = [k for k in ("id", "userPrincipalName") if k in a or k in b]
+    differ = {k: (a.get(k), b.get(k)) for k in keys if a.get(k) != b.get(k)}
+    if not a.get("id") or differ:
+        return Outcome.fail(f"/me and /users/{{own id}} differ: {differ or 'no id'}",
+                            expected={k: a.get(k) for k in keys}, actual={k: b.get(k) for k in keys})
+    return Outcome.ok()

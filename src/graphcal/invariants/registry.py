@@ -87,6 +87,7 @@ def get(invariant_id: str) -> Invariant:
 CATALOG_MODULES = (
     "graphcal.invariants.payloads",
     "graphcal.invariants.events",
+    "graphcal.invariants.queries",
     "graphcal.invariants.scheduling",
     "graphcal.invariants.recurrence",
 )

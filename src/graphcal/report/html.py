@@ -193,6 +193,7 @@ def to_html(runs: list[dict[str, Any]]) -> str:
             for step in scenario["steps"]:
                 reason = f": {step['reason']}" if step.get("reason") else ""
                 out.append(f"<h4>step {step['index']}: {e(step['title'])} ({e(step['status'])}{e(reason)})</h4>")
+                out += [f"<p class='note'>information: {e(note)}</p>" for note in step.get("notes", ())]
                 for i, exchange in enumerate(step["exchanges"]):
                     out.append(f"<div id='{_exchange_anchor(col, scenario, step['index'], i)}'>"
                                f"<b>{e(exchange_line(exchange))}</b><pre>{e(render(exchange, 20000))}</pre></div>")

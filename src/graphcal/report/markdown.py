@@ -1,4 +1,5 @@
-"""A Markdown summary of one run: totals, failures with evidence, documentation deviations."""
+"""A Markdown summary of one run: totals, failures with evidence, documentation deviations,
+information (steps' notes)."""
 
 from __future__ import annotations
 
@@ -57,4 +58,9 @@ def to_markdown(results: dict[str, Any]) -> str:
             seen.setdefault((d["golden"], d["message"]), []).append(f"`{s['name']}` step {d['step']}")
         out += [f"- `{golden}`: {_cell(message)} (in {', '.join(where)})"
                 for (golden, message), where in seen.items()]
+    notes = [(s, st, n) for s in results["scenarios"] for st in s["steps"] for n in st.get("notes", ())]
+    if notes:
+        out += ["", "## Information", "",
+                "What targets did where no page states what they must do; not verdicts.", ""]
+        out += [f"- `{s['name']}` step {st['index']}: {_cell(note)}" for s, st, note in notes]
     return "\n".join(out) + "\n"

@@ -21,5 +21,5 @@ CORE = Feature(
         Route("/common/userrealm/{username}", auth.user_realm, methods=["GET"]),
         *users.ROUTES,
     ),
-    faults=CORE_FAULTS,
+    faults=CORE_FAULTS + auth.AUTH_FAULTS,  # the authentication faults live beside the check
 )

@@ -2,8 +2,16 @@
 
 Token endpoint: ``POST /{tenant}/oauth2/v2.0/token`` (form-encoded) with ``grant_type=password``
 (username, password, client_id, scope), ``client_credentials`` (client_id, client_secret,
-scope) or ``refresh_token`` (a refresh token a password grant gave). Tokens do not expire. Errors there use the OAuth2 error shape (``error``, ``error_description``), as Entra ID
-answers; errors on Graph calls use Graph's error body.
+scope) or ``refresh_token`` (a refresh token a password grant gave). Errors there use the OAuth2
+error shape (``error``, ``error_description``), as Entra ID answers; errors on Graph calls use
+Graph's error body.
+
+Access tokens expire ``expires_in`` seconds after they are issued (3599, as Entra's do); a Graph
+call with an expired one answers 401 InvalidAuthenticationToken. So that a suite can prove it
+without waiting an hour, the token endpoint takes one emulator-only form field,
+``graphcal_expires_in`` (seconds, 0 or more): the token's lifetime, echoed as ``expires_in``;
+``0`` issues a token that is already expired. Entra ignores the field (its ``expires_in`` then
+says the token is fresh), which is how a client tells whether it got an expired token.
 
 Who may open which mailbox is ``app.state.mailbox_access`` (a callable
 ``(principal, owner, request) -> bool``); the default lets a user reach only their own mailbox
@@ -13,8 +21,9 @@ and an app every mailbox. The delegation feature replaces it.
 from __future__ import annotations
 
 import secrets
-from urllib.parse import parse_qs
+import time
 import uuid
+from urllib.parse import parse_qs
 from datetime import datetime, timezone
 from typing import Any
 
@@ -22,11 +31,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.core.faults import Fault, active
 from graphcal.emulator.core.store import Principal, Store, User
 
 TOKEN_LIFETIME_S = 3599
 _DELEGATED_SCOPE = "Calendars.ReadWrite Calendars.ReadWrite.Shared MailboxSettings.Read User.Read"
 _APP_SCOPE = "https://graph.microsoft.com/.default"
+LIFETIME_FIELD = "graphcal_expires_in"  # the emulator-only lifetime request (module docstring)
+
+# Authentication faults (issue 15): the core owns them, as every Graph call is authenticated here.
+AUTH_FAULTS: tuple[Fault, ...] = (
+    Fault("no-token-required", "a Graph call without an Authorization header is served as the "
+          "first seeded user", breaks=("EVT-AUTH-1",)),
+    Fault("accept-any-token", "any Bearer token (unknown, malformed or expired) is accepted as the "
+          "first seeded user", breaks=("EVT-AUTH-2", "EVT-AUTH-3")),
+    Fault("accept-expired-token", "expired access tokens are still accepted", breaks=("EVT-AUTH-3",)),
+    Fault("own-id-other-mailbox", "/users/{own id} serves another user's mailbox than /me",
+          breaks=("EVT-AUTH-4",)),
+)
 
 
 def default_mailbox_access(principal: Principal, owner: User, request: Request) -> bool:
@@ -95,11 +117,18 @@ async def token_endpoint(request: Request) -> Response:
     else:
         return _oauth_error(400, "unsupported_grant_type", 70003,
                             f"The app requested an unsupported grant type '{grant}'.")
+    lifetime = TOKEN_LIFETIME_S
+    if LIFETIME_FIELD in form:
+        if not str(form[LIFETIME_FIELD]).isdigit():
+            return _oauth_error(400, "invalid_request", 900144,
+                                f"'{LIFETIME_FIELD}' must be a whole number of seconds.")
+        lifetime = min(int(form[LIFETIME_FIELD]), TOKEN_LIFETIME_S)
     token = "emu." + secrets.token_urlsafe(32)
     with store.lock:
         store.tokens[token] = principal
+        store.token_expiry[token] = time.time() + lifetime
     body: dict[str, Any] = {"token_type": "Bearer", "scope": principal.scope,
-                            "expires_in": TOKEN_LIFETIME_S, "ext_expires_in": TOKEN_LIFETIME_S,
+                            "expires_in": lifetime, "ext_expires_in": lifetime,
                             "access_token": token}
     if principal.user_id is not None:  # delegated grants get a refresh token (msal's silent flow)
         refresh = "emu-refresh." + secrets.token_urlsafe(24)
@@ -153,13 +182,28 @@ def authenticate(request: Request) -> Principal:
     token = token.strip()
     challenge = {"WWW-Authenticate": 'Bearer realm="", authorization_uri='
                  '"https://login.microsoftonline.com/common/oauth2/authorize"'}
+    store: Store = request.app.state.store
     if not header or not token:
+        if active(request, "no-token-required"):
+            return _first_user(store)
         raise GraphError(401, "InvalidAuthenticationToken", "Access token is empty.", challenge)
-    principal = request.app.state.store.tokens.get(token) if scheme.lower() == "bearer" else None
+    principal = store.tokens.get(token) if scheme.lower() == "bearer" else None
     if principal is None:
+        if active(request, "accept-any-token"):
+            return _first_user(store)
         raise GraphError(401, "InvalidAuthenticationToken",
                          "Access token validation failure. Invalid audience.", challenge)
+    expired = time.time() >= store.token_expiry.get(token, float("inf"))
+    if expired and not (active(request, "accept-expired-token") or active(request, "accept-any-token")):
+        raise GraphError(401, "InvalidAuthenticationToken",
+                         "Lifetime validation failed, the token is expired.", challenge)
     return principal
+
+
+def _first_user(store: Store) -> Principal:
+    """Who a fault lets an unauthenticated caller be: the first seeded person."""
+    user = next(u for u in store.users.values() if u.password is not None)
+    return Principal(user_id=user.id, app_id="", scope=_DELEGATED_SCOPE)
 
 
 def mailbox(request: Request) -> User:
@@ -173,6 +217,8 @@ def mailbox(request: Request) -> User:
                              "/me request is only valid with delegated authentication flow.")
         return store.users[principal.user_id]
     owner = store.user(key)
+    if owner is not None and owner.id == principal.user_id and active(request, "own-id-other-mailbox"):
+        return next(u for u in store.users.values() if u.id != owner.id and u.password is not None)
     if owner is None:  # Graph's answer for a mailbox it cannot resolve
         raise GraphError(404, "ErrorInvalidUser", f"The requested user '{key}' is invalid.")
     if not request.app.state.mailbox_access(principal, owner, request):

@@ -23,6 +23,7 @@ from starlette.requests import Request
 
 from graphcal import timezones
 from graphcal.emulator.core.errors import GraphError
+from graphcal.emulator.core.faults import active
 from graphcal.emulator.core.serialize import SELECTABLE
 from graphcal.emulator.core.store import StoredEvent
 
@@ -115,6 +116,8 @@ def parse(request: Request, properties: Properties = EVENTS) -> Query:
             if name.startswith("$"):
                 raise GraphError(400, "BadRequest", f"The query parameter '{name}' is not supported.")
             continue  # non-$ parameters (e.g. ones a feature route reads) are not OData options
+        if _ignored(request, name):
+            continue  # a query-option fault (features/events): the option is dropped unread
         if name == "$select":
             props = [p.strip() for p in value.split(",") if p.strip()]
             for p in props:
@@ -137,6 +140,8 @@ def parse(request: Request, properties: Properties = EVENTS) -> Query:
                 q.skip = n
         elif name == "$orderby":
             q.order = _parse_orderby(value, properties)
+            if active(request, "orderby-desc-ignored"):
+                q.order = [(path, False) for path, _ in q.order]
         elif name == "$filter":
             q.predicate = _FilterParser(value, properties).parse()
         elif name == "$expand":
@@ -151,6 +156,13 @@ def parse(request: Request, properties: Properties = EVENTS) -> Query:
                 raise GraphError(400, "BadRequest", f"Invalid value '{value}' for $count.")
             q.count = value.lower() == "true"
     return q
+
+
+def _ignored(request: Request, option: str) -> bool:
+    """Whether a query-option fault (declared by features/events) drops ``option``."""
+    return ((option == "$select" and active(request, "ignore-select"))
+            or (option == "$top" and active(request, "ignore-top"))
+            or (option == "$filter" and active(request, "ignore-filter")))
 
 
 def _parse_orderby(value: str, properties: Properties) -> list[tuple[str, bool]]:
@@ -183,12 +195,16 @@ def collection_body(request: Request, q: Query, items: Sequence[T], context: str
     event collections. ``items`` are already filtered and ordered (:func:`apply`)."""
     size = q.top if q.top is not None else (max_page_size or DEFAULT_PAGE)
     body: dict[str, Any] = {"@odata.context": context}
-    if q.count:
+    if q.count and not active(request, "ignore-count"):
         body["@odata.count"] = len(items)
     body["value"] = [render(item) for item in items[q.skip:q.skip + size]]
     if q.skip + size < len(items):
-        params = [(k, v) for k, v in request.query_params.multi_items() if k != "$skip"]
-        params.append(("$skip", str(q.skip + size)))
+        dropped = {"$skip"}
+        if active(request, "nextlink-drops-query"):
+            dropped |= {"$select", "$filter", "$orderby", "$count"}
+        params = [(k, v) for k, v in request.query_params.multi_items() if k not in dropped]
+        skip = q.skip + size + (1 if active(request, "nextlink-skips-item") else 0)
+        params.append(("$skip", str(skip)))
         body["@odata.nextLink"] = (str(request.base_url).rstrip("/") + request.url.path + "?"
                                    + urlencode(params, safe="$/,'():"))
     return body

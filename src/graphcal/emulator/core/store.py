@@ -144,6 +144,7 @@ class Store:
         self.apps: dict[str, dict[str, Any]] = {a["client_id"]: a for a in seed.get("apps", [])}
         self.tokens: dict[str, Principal] = {}                # access token -> who holds it
         self.refresh_tokens: dict[str, Principal] = {}
+        self.token_expiry: dict[str, float] = {}              # access token -> time.time() it expires
         # Feature modules keep their own state here, keyed by module name; a reset clears it.
         self.extensions: dict[str, Any] = {}
         self.journal: list[JournalEntry] = []

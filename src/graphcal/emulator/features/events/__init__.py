@@ -3,6 +3,12 @@
 The event resource itself (validation, defaults, writes, serialisation) is the core's
 (``core.events``, ``core.serialize``): recurrence and scheduling write and render events too.
 This feature owns the routes and the faults that bend the event resource.
+
+The OData query options are the events feature's claims too (EVT-QRY-*: ``$select``, ``$top``,
+``$filter``, ``$orderby``, ``$count`` and ``@odata.nextLink`` paging on ``/events``,
+``/calendarView``, ``/instances`` and ``/messages``), so their faults are declared here
+(:data:`QUERY_FAULTS`); the one OData parser that serves every collection
+(``core.odata``) reads them with ``faults.active``.
 """
 
 from __future__ import annotations
@@ -75,4 +81,22 @@ FAULTS: tuple[Fault, ...] = (
           breaks=("EVT-BODY-2",), transform=_body_type_not_confirmed),
 )
 
-FEATURE = Feature(key="events", routes=tuple(routes.ROUTES), faults=FAULTS)
+# --- query options (issue 15): each drops or bends one OData option in core.odata -------------
+QUERY_FAULTS: tuple[Fault, ...] = (
+    Fault("ignore-select", "$select is ignored: items come back with every property",
+          breaks=("EVT-QRY-SELECT-1",)),
+    Fault("ignore-top", "$top is ignored: pages have the default size",
+          breaks=("EVT-QRY-TOP-1",)),
+    Fault("ignore-filter", "$filter is ignored: items that do not match come back too",
+          breaks=("EVT-QRY-FILTER-1",)),
+    Fault("orderby-desc-ignored", "$orderby ... desc sorts ascending",
+          breaks=("EVT-QRY-ORDER-1",)),
+    Fault("ignore-count", "$count=true gives no @odata.count",
+          breaks=("EVT-QRY-COUNT-1",)),
+    Fault("nextlink-skips-item", "each @odata.nextLink skips one item too many",
+          breaks=("EVT-QRY-PAGE-1",)),
+    Fault("nextlink-drops-query", "@odata.nextLink keeps $skip and $top but drops $select, $filter, "
+          "$orderby and $count", breaks=("EVT-QRY-PAGE-2", "EVT-QRY-SELECT-1")),
+)
+
+FEATURE = Feature(key="events", routes=tuple(routes.ROUTES), faults=FAULTS + QUERY_FAULTS)
