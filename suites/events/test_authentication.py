@@ -14,6 +14,7 @@ import uuid
 
 import pytest
 
+from graphcal import probes
 from graphcal.scenario import Graph
 
 AUTH = "concepts/auth-v2-user.md#4-use-the-access-token-to-call-microsoft-graph"
@@ -53,10 +54,10 @@ def test_tokens_and_own_mailbox(graph: Graph) -> None:
     with graph.step("5: an event created through /me reads back the same through /users/{own id}",
                     source="api-reference/v1.0/api/user-list-events.md#http-request") as s:
         tag = graph.anchor("run_marker", lambda: f"gca{uuid.uuid4().hex[:10]}")
-        r = organizer.post("/me/events", json={
-            "subject": f"{tag} own mailbox",
-            "start": {"dateTime": "2031-05-05T09:00:00", "timeZone": "UTC"},
-            "end": {"dateTime": "2031-05-05T09:30:00", "timeZone": "UTC"}})
+        sent = {"subject": f"{tag} own mailbox",
+                "start": {"dateTime": "2031-05-05T09:00:00", "timeZone": "UTC"},
+                "end": {"dateTime": "2031-05-05T09:30:00", "timeZone": "UTC"}}
+        r = organizer.post("/me/events", json=sent, effect=probes.created(organizer, "/me/events", sent))
         s.response(r, schema="event")
         event_id = s.field(s.require(r.body if r.status == 201 else None, "the created event"), "id",
                            what="the created event")

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from graphcal.client import GraphResponse, prefer_body_type
+from graphcal import probes
 from graphcal.scenario import Graph, Step
 
 VIEW = "api-reference/v1.0/api/user-list-calendarview.md#request-headers"
@@ -36,10 +37,11 @@ def test_body_content_type(graph: Graph) -> None:
     by_subject = {"$filter": f"subject eq '{subject}'"}
     with graph.step("1: organizer creates an event with a text body",
                     source="api-reference/v1.0/api/user-post-events.md") as s:
-        r = organizer.post("/me/events", json={
+        sent = {
             "subject": subject, "body": {"contentType": "text", "content": "Agenda:\nfirst line"},
             "start": {"dateTime": "2024-06-12T09:00:00", "timeZone": "UTC"},
-            "end": {"dateTime": "2024-06-12T10:00:00", "timeZone": "UTC"}})
+            "end": {"dateTime": "2024-06-12T10:00:00", "timeZone": "UTC"}}
+        r = organizer.post("/me/events", json=sent, effect=probes.created(organizer, "/me/events", sent))
         s.response(r, schema="event")
         s.check("EVT-CREATE-1", r)
         event_id = s.field(s.require(r.body if r.status == 201 else None, "the created event"), "id",

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from graphcal.client import GraphClient, prefer_timezone
+from graphcal import probes
 from graphcal.scenario import Graph, Step
 
 VIEW = "api-reference/v1.0/api/user-list-calendarview.md"
@@ -58,8 +59,8 @@ def test_calendar_view_window(graph: Graph) -> None:
     with graph.step("1: organizer creates five events around the window 10:00-12:00 UTC",
                     source="api-reference/v1.0/api/user-post-events.md") as s:
         for name, (start, end) in EVENTS.items():
-            r = organizer.post("/me/events", json={"subject": f"graphcal {run}: {name}",
-                                                   "start": utc(start), "end": utc(end)})
+            body = {"subject": f"graphcal {run}: {name}", "start": utc(start), "end": utc(end)}
+            r = organizer.post("/me/events", json=body, effect=probes.created(organizer, "/me/events", body))
             s.response(r, schema="event")
             s.check("EVT-CREATE-1", r)
             made[name] = s.require(r.body if r.status == 201 else None, f"the created event {name!r}")

@@ -23,6 +23,7 @@ from graphcal.client import GraphClient, eventually, prefer_max_page_size
 from graphcal.invariants.common import obj
 from graphcal.invariants.queries import CARRIED, documented, page_items
 from graphcal.invariants.registry import get
+from graphcal import probes
 from graphcal.scenario import Graph, Step
 
 DAY = "2031-05-05"  # far from any walkthrough's dates: a live calendar is unlikely to hold others
@@ -45,7 +46,7 @@ def event_at(subject: str, hour: int) -> dict[str, Any]:
 
 
 def create(s: Step, client: GraphClient, body: dict[str, Any], what: str) -> str:
-    r = client.post("/me/events", json=body)
+    r = client.post("/me/events", json=body, effect=probes.created(client, "/me/events", body))
     s.response(r, schema="event")
     return s.field(s.require(r.body if r.status == 201 else None, what), "id", what=what)
 

@@ -21,7 +21,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SLICE = ["suites/events", "suites/recurrence"]
 SEED, RATE = 1, 0.2
-REACHED = 0.9897  # measured for SEED: 96 of 97 checks (2 transient verdicts)
 
 
 def bench():
@@ -41,12 +40,16 @@ def runs(tmp_path_factory):
     return clean, disturbed, chaos.compare(clean, disturbed), clean_dir, chaos_dir
 
 
+chaos_bench = bench()
+
+
 def test_the_ci_slice_meets_the_thresholds(runs):
     clean, disturbed, figures, _, _ = runs
     assert clean.code == 0
     assert figures["flips"] == [] and figures["other_changes"] == []
     assert figures["duplicates"] == {} and figures["leftovers"] == {}
-    assert figures["reached"] == pytest.approx(REACHED, abs=0.0001)
+    # issue 15's threshold (the figure moves as suites grow: 98.4% for SEED with 30 scenarios)
+    assert figures["reached"] >= chaos_bench.REACH_THRESHOLD
     assert figures["transient"] >= 1 and disturbed.code == 3  # nothing failed, something undecided
     assert sum(n for kind, n in figures["chaos"].items() if kind != "clean") >= 15  # chaos did happen (18 for SEED)
 
