@@ -34,6 +34,9 @@ def seen(client: httpx.Client, method: str, path: str, **kw: object) -> str:
         # before any byte: "Server disconnected without sending a response";
         # after the headers: "peer closed connection without sending complete message body"
         return "closed" if "without sending a response" in str(exc) else "dropped"
+    except httpx.ReadError:
+        # the same abort, seen as a reset by a client still reading (timing: a loaded machine)
+        return "reset"
     return f"{r.status_code} retry-after={r.headers.get('retry-after')}"
 
 
@@ -65,9 +68,9 @@ def test_every_kind_as_the_client_sees_it_and_only_a_lost_answer_writes():
     assert set(by_kind) == set(KINDS)
     assert by_kind["throttle"] == {"429 retry-after=1"}
     assert by_kind["unavailable"] == {"503 retry-after=1"}
-    assert by_kind["drop"] == {"dropped"}
-    assert by_kind["close"] == {"closed"}
-    assert by_kind["lost"] <= {"dropped", "closed", "503 retry-after=1"} and len(by_kind["lost"]) >= 2
+    assert by_kind["drop"] - {"reset"} == {"dropped"}
+    assert by_kind["close"] - {"reset"} == {"closed"}
+    assert by_kind["lost"] <= {"dropped", "closed", "reset", "503 retry-after=1"} and len(by_kind["lost"]) >= 2
     lost = written.pop("lost")
     assert lost == Counter({True: sum(lost.values())})  # processed, then its answer lost
     assert all(c == Counter({False: sum(c.values())}) for c in written.values())  # refused unprocessed
