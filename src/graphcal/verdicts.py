@@ -30,7 +30,10 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict | None:
 
 
 def verdict_of(severity: Severity, outcome: Outcome) -> tuple[Verdict, str | None]:
-    """(verdict, quirk state) for one check outcome."""
+    """(verdict, quirk state) for one check outcome; an outcome that did not observe its claim
+    is ``skipped`` whatever the severity."""
+    if not outcome.observed:
+        return Verdict.SKIPPED, None
     if severity is Severity.QUIRK:
         return (Verdict.QUIRK, "present") if outcome.passed else (Verdict.PASS, "fixed")
     return (Verdict.PASS, None) if outcome.passed else (Verdict.FAIL, None)
@@ -69,7 +72,9 @@ def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Prof
                 Verdict.UNSUPPORTED, f"target profile {profile.name!r} does not claim this",
                 None, None)
         elif checks:
-            decisive_step, decisive = max(checks, key=lambda sc: _RANK[sc[1].verdict])
+            # a check that did not observe the claim (skipped) decides only if none did
+            observed = [sc for sc in checks if sc[1].verdict is not Verdict.SKIPPED] or checks
+            decisive_step, decisive = max(observed, key=lambda sc: _RANK[sc[1].verdict])
             verdict, message, quirk = decisive.verdict, decisive.message, decisive.quirk
             step_index = decisive_step.index if decisive_step else None
         elif skipped_reason is not None:
