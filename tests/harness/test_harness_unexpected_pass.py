@@ -67,3 +67,5 @@ def test_graphcal_run_exits_1_on_a_strict_unexpected_pass_and_lists_it(tmp_path:
     assert "EVT-CREATE-1 in test_create_event_in_a_specific_calendar: expected to fail (because)" in out.stdout
     summary = (tmp_path / "r" / "summary.md").read_text(encoding="utf-8")
     assert "## Unexpected passes" in summary and "EVT-CREATE-1" in summary
+    html = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "unexpected pass: the target profile expects it to fail (because)" in html
