@@ -34,6 +34,12 @@ def _cmd_emulator_faults(args: argparse.Namespace) -> int:
     return faults_command(feature=args.feature, as_json=args.json)
 
 
+def _cmd_emulator_fault_matrix(args: argparse.Namespace) -> int:
+    from graphcal.faultmatrix import fault_matrix_command
+
+    return fault_matrix_command(feature=args.feature, names=args.fault, as_json=args.json)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from graphcal.runner import run_command
 
@@ -122,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     faults.add_argument("--feature", default=None, help="only this feature's (core, events, ...)")
     faults.add_argument("--json", action="store_true", help="machine-readable output")
     faults.set_defaults(func=_cmd_emulator_faults)
+    matrix = emu_sub.add_parser("fault-matrix", help="run the suites once per fault: is each caught by its invariants?")
+    matrix.add_argument("--feature", default=None, help="only this feature's faults (core, events, ...)")
+    matrix.add_argument("--fault", action="append", default=[], help="only this fault (repeatable)")
+    matrix.add_argument("--json", action="store_true", help="machine-readable output")
+    matrix.set_defaults(func=_cmd_emulator_fault_matrix)
 
     schemas = sub.add_parser("schemas", help="JSON Schemas from Graph's v1.0 metadata")
     schemas_sub = schemas.add_subparsers(dest="schemas_command", required=True, metavar="COMMAND")

@@ -436,6 +436,8 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Any:
     if reasons:
         # the first line is what pytest's short summary shows: make it name what failed
         tags = [f"{v.id} {v.verdict.value}" for v in scenario.invariants.values() if breaks_the_test(v)]
+        tags += [f"{v.id} unexpected pass" for v in scenario.invariants.values()
+                 if v.unexpected_pass and v.unexpected_pass["strict"]]
         tags += [f"step {s.index} {s.status.value}" for s in scenario.steps if s.status in STOPPED]
         pytest.fail(f"{', '.join(tags) or 'scenario error'} on target {g.kind}:\n  " + "\n  ".join(reasons),
                     pytrace=False)

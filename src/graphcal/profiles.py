@@ -6,7 +6,12 @@ A profile is ``profiles/<name>.toml`` (or any file named by path)::
     unsupported_features = ["scheduling"]    # their invariants are "unsupported", scenarios skipped
     unsupported_invariants = ["EVT-GOLD-4"]
     [expected_failures]                      # reported, not failed
-    "EVT-TZ-1" = "why"
+    "EVT-TZ-1" = "why"                       # strict: if it passes, that is an unexpected pass
+    "EVT-TZ-4" = { reason = "why", strict = false }   # flaky: a pass is reported, not failed
+
+An expected failure whose invariant passes is an *unexpected pass* (as pytest's
+``xfail(strict=True)``): the scenario fails, so the profile gets updated. ``strict = false``
+relaxes this for a check known to be flaky on the target.
 
 A feature key that was renamed (``RENAMED_FEATURES``) is read as its new name, and the profile
 carries a one-line note saying so; the plugin prints each note once at the end of the run.
@@ -35,6 +40,7 @@ class Profile:
     expected_failures: dict[str, str] = field(default_factory=dict)  # invariant id -> why
     path: str | None = None
     notes: tuple[str, ...] = ()  # what the user should know about the file (renamed keys)
+    not_strict: frozenset[str] = frozenset()  # expected failures whose pass is not a failure
 
     def claims(self, inv: Invariant) -> bool:
         return inv.feature not in self.unsupported_features and inv.id not in self.unsupported_invariants
@@ -43,7 +49,8 @@ class Profile:
         return {"name": self.name, "path": self.path,
                 "unsupported_features": sorted(self.unsupported_features),
                 "unsupported_invariants": sorted(self.unsupported_invariants),
-                "expected_failures": dict(sorted(self.expected_failures.items()))}
+                "expected_failures": dict(sorted(self.expected_failures.items())),
+                "not_strict": sorted(self.not_strict)}
 
 
 def load_profile(name: str, directory: Path) -> Profile:
@@ -67,9 +74,20 @@ def read_profile(path: Path) -> Profile:
     if not isinstance(expected, dict):
         raise ConfigError(f"{path}: [expected_failures] maps invariant ids to a reason")
     features, notes = _renamed(data.get("unsupported_features", []), path)
+    reasons, not_strict = {}, set()
+    for key, value in expected.items():
+        if isinstance(value, dict):
+            if not isinstance(value.get("reason"), str) or not isinstance(value.get("strict", True), bool) \
+                    or set(value) - {"reason", "strict"}:
+                raise ConfigError(f'{path}: [expected_failures] "{key}" is "why" or '
+                                  f'{{ reason = "why", strict = false }}')
+            if value.get("strict", True) is False:
+                not_strict.add(str(key))
+            value = value["reason"]
+        reasons[str(key)] = str(value)
     return Profile(name, data.get("description", ""), frozenset(features),
                    frozenset(data.get("unsupported_invariants", [])),
-                   {str(k): str(v) for k, v in expected.items()}, str(path), notes)
+                   reasons, str(path), notes, frozenset(not_strict))
 
 
 def _renamed(features: list[str], path: Path) -> tuple[list[str], tuple[str, ...]]:

@@ -134,12 +134,15 @@ class InvariantVerdict:
     step: int | None = None            # where the deciding check ran
     expected_failure: str | None = None  # the profile's reason, when it expects this failure
     quirk: str | None = None
+    # the profile expected a failure and it passed: {"reason": the profile's why, "strict": bool}
+    unexpected_pass: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "severity": self.severity,
                 "feature": self.feature, "source": self.source, "verdict": self.verdict.value,
                 "message": self.message, "step": self.step,
-                "expected_failure": self.expected_failure, "quirk": self.quirk}
+                "expected_failure": self.expected_failure, "quirk": self.quirk,
+                "unexpected_pass": self.unexpected_pass}
 
 
 class ScenarioStatus(str, enum.Enum):

@@ -168,6 +168,15 @@ class Step:
         context = f" (last exchange: {self.result.exchanges[last].summary()})" if last is not None else ""
         raise Blocked(f"could not get {what}{context}")
 
+    def require_status(self, r: GraphResponse, *statuses: int, what: str) -> GraphResponse:
+        """``r`` if it answered one of the documented ``statuses``; else block this step and the
+        rest. For a write whose effect later checks read back: a write that was throttled (429),
+        unavailable (503) or otherwise not done must block them, never pass or fail them."""
+        if r.status in statuses:
+            return r
+        wanted = " or ".join(str(code) for code in statuses)
+        raise Blocked(f"could not get {what}: {r.summary()}, not the documented {wanted}")
+
     # -- reading the target's answers: a missing or malformed field blocks, never crashes --------
     def field(self, payload: Any, *path: str, what: str) -> Any:
         """``payload[path[0]][path[1]]...`` read from a target's answer, or block this step.

@@ -33,7 +33,10 @@ def worst(verdicts: Iterable[Verdict]) -> Verdict | None:
 
 
 def verdict_of(severity: Severity, outcome: Outcome) -> tuple[Verdict, str | None]:
-    """(verdict, quirk state) for one check outcome."""
+    """(verdict, quirk state) for one check outcome; an outcome that did not observe its claim
+    is ``skipped`` whatever the severity."""
+    if not outcome.observed:
+        return Verdict.SKIPPED, None
     if severity is Severity.QUIRK:
         return (Verdict.QUIRK, "present") if outcome.passed else (Verdict.PASS, "fixed")
     return (Verdict.PASS, None) if outcome.passed else (Verdict.FAIL, None)
@@ -71,7 +74,9 @@ def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Prof
                 Verdict.UNSUPPORTED, f"target profile {profile.name!r} does not claim this",
                 None, None)
         elif checks:
-            decisive_step, decisive = max(checks, key=lambda sc: _RANK[sc[1].verdict])
+            # a check that did not observe the claim (skipped) decides only if none did
+            observed = [sc for sc in checks if sc[1].verdict is not Verdict.SKIPPED] or checks
+            decisive_step, decisive = max(observed, key=lambda sc: _RANK[sc[1].verdict])
             verdict, message, quirk = decisive.verdict, decisive.message, decisive.quirk
             step_index = decisive_step.index if decisive_step else None
         elif skipped_reason is not None:
@@ -89,9 +94,11 @@ def judge(scenario: ScenarioResult, catalog: dict[str, Invariant], profile: Prof
             verdict, message, step_index, quirk = (
                 Verdict.SKIPPED, "declared by the scenario but not checked on this run", None, None)
         expected = profile.expected_failures.get(inv_id) if verdict in (Verdict.FAIL, Verdict.ERROR) else None
+        unexpected = ({"reason": profile.expected_failures[inv_id], "strict": inv_id not in profile.not_strict}
+                      if verdict is Verdict.PASS and inv_id in profile.expected_failures else None)
         scenario.invariants[inv_id] = InvariantVerdict(inv_id, verdict=verdict, message=message,
                                                        step=step_index, expected_failure=expected,
-                                                       quirk=quirk, **meta)
+                                                       quirk=quirk, unexpected_pass=unexpected, **meta)
     if skipped_reason is not None:
         scenario.status = ScenarioStatus.SKIPPED
         scenario.error = scenario.error or skipped_reason
@@ -106,6 +113,9 @@ def failure_reasons(scenario: ScenarioResult) -> list[str]:
     a step that could not proceed (unless the profile expects a failure that explains it)."""
     reasons = [f"{v.id} {v.verdict.value}: {v.message}" + (f" (step {v.step})" if v.step else "")
                for v in scenario.invariants.values() if breaks_the_test(v)]
+    reasons += [f"{v.id} passed unexpectedly: the target profile expects it to fail "
+                f"({v.unexpected_pass['reason']}); update the profile"
+                for v in scenario.invariants.values() if v.unexpected_pass and v.unexpected_pass["strict"]]
     expected_any = any(v.expected_failure for v in scenario.invariants.values())
     for step in scenario.steps:
         if step.status is StepStatus.ERROR or (step.status is StepStatus.BLOCKED and not expected_any):

@@ -242,6 +242,7 @@ def step_respond(graph: Graph, title: str, invitation: dict[str, Any], action: s
         s.response(r)
         s.check("PROP-2.1", r)
         s.check("PROP-2.2", r)
+        s.require_status(r, 202, what="the response's documented 202 Accepted")  # the rest reads its effect
         if action != "decline":  # a declined meeting may leave the attendee's calendar (docs silent)
             own = read_until(graph, s, role, f"/me/events/{copy_id}",
                              lambda e: (e.get("responseStatus") or {}).get("response") not in (None, "none"))
@@ -306,6 +307,8 @@ def step_refused_proposal(graph: Graph, title: str, event: dict[str, Any], invit
         s.response(r, schema="error")
         s.check(invariant_id, r)
         s.check("PROP-6.3", r)
+        # an answer that is no answer (429, 5xx) leaves the event unchanged and proves nothing
+        s.require_status(r, 400, 200, 202, what="an answer to the proposal")
         event_id = s.field(event, "id", what="the created meeting")
         r = graph.persona("organizer").get(f"/me/events/{event_id}", headers=prefer_timezone(PST))
         s.response(r, schema="event")

@@ -182,18 +182,19 @@ def test_fmt_2_timestamps_in_utc():
 def test_def_1_allow_new_time_proposals_defaults_true():
     req = request(1)
     del req["allowNewTimeProposals"]
-    assert check("EVT-DEF-1", req, corrected(1)).passed
+    assert check("EVT-DEF-1", req, corrected(1)).observed and check("EVT-DEF-1", req, corrected(1)).passed
     event = corrected(1)
     event["allowNewTimeProposals"] = False
     assert "{'allowNewTimeProposals': False}" in check("EVT-DEF-1", req, event).message
-    assert check("EVT-DEF-1", {**req, "allowNewTimeProposals": False}, event).passed  # set, not defaulted
+    # set, not defaulted: nothing observed, so never a pass (verdict skipped)
+    assert not check("EVT-DEF-1", {**req, "allowNewTimeProposals": False}, event).observed
 
 
 def test_def_2_not_online_by_default_and_documented_examples_2_3_break_it():
     assert check("EVT-DEF-2", request(1), corrected(1)).passed
     outcome = check("EVT-DEF-2", request(2), doc(2).payload)
     assert not outcome.passed and "'isOnlineMeeting': True" in outcome.message
-    assert check("EVT-DEF-2", request(4), doc(4).payload).passed  # the request asks for it
+    assert not check("EVT-DEF-2", request(4), doc(4).payload).observed  # the request asks for it
 
 
 def test_def_3_response_requested_and_hide_attendees():
@@ -446,3 +447,20 @@ def test_checks_never_raise_on_arbitrary_payloads(event, other):
     check("EVT-ONLINE-3", event, other)
     check("EVT-TXN-2", "tid", event)
     check("EVT-GOLD-2", event, doc(2), {})
+
+
+# --- checks that could not see their claim say so (Outcome.not_observed) ----------------------------
+
+def test_defaults_and_echoes_the_request_sets_are_not_observed_never_passed():
+    req = {**request(1), "responseRequested": False, "hideAttendees": True}
+    assert not check("EVT-DEF-3", req, corrected(1)).observed
+    # one of the two defaults left out: that one is observed (and checked)
+    half = {k: v for k, v in req.items() if k != "hideAttendees"}
+    event = {**corrected(1), "hideAttendees": True}
+    assert check("EVT-DEF-3", half, event).observed and not check("EVT-DEF-3", half, event).passed
+    assert not check("EVT-LOC-2", {k: v for k, v in request(2).items() if k != "locations"}, doc(2).payload).observed
+    rec = copy.deepcopy(request(3))
+    rec["recurrence"]["pattern"]["firstDayOfWeek"] = "monday"
+    rec["recurrence"]["range"]["recurrenceTimeZone"] = "Pacific Standard Time"
+    assert not check("EVT-REC-3", rec, doc(3).payload).observed
+    assert check("EVT-REC-3", request(3), doc(3).payload).observed

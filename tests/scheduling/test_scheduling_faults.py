@@ -65,6 +65,8 @@ SCENARIO: dict[str, str] = {
     "proposals-always-allowed": DISALLOW,
     "proposal-without-send-response": ACCEPT,
     "rejection-changes-status": DISALLOW,
+    # issue 15: a fault for every MUST invariant
+    "reply-plain-message": ACCEPT,
 }
 
 
@@ -159,7 +161,10 @@ def test_without_faults_every_suite_passes_the_cross_cutting_claims(tmp_path, mo
     claimed = {i for fault in CROSS_CUTTING for i in breaks(fault)}
     seen = {i for (_, i) in verdicts}
     assert claimed <= seen, sorted(claimed - seen)
-    assert [k for k, v in verdicts.items() if k[1] in claimed and v["verdict"] != "pass"] == []
+    # skipped: the check could not observe its claim in that scenario (a default the request
+    # sets); it must pass where it can
+    assert [k for k, v in verdicts.items() if k[1] in claimed and v["verdict"] not in ("pass", "skipped")] == []
+    assert claimed <= {i for (_, i), v in verdicts.items() if v["verdict"] == "pass"}
 
 
 @pytest.mark.parametrize("fault", CROSS_CUTTING)

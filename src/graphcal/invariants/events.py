@@ -300,8 +300,11 @@ def timestamps_in_utc(event: Any) -> Outcome:
 def _defaults(request_body: Mapping[str, Any], event: Any, defaults: Mapping[str, Any]) -> Outcome:
     if (bad := not_an_event(event)) is not None:
         return bad
-    wrong = {k: event.get(k, "<missing>") for k, v in defaults.items()
-             if k not in request_body and event.get(k) != v}
+    # a default shows only on a request that leaves the property out
+    left_out = [k for k in defaults if k not in request_body]
+    if not left_out:
+        return Outcome.not_observed(f"the request sets {', '.join(defaults)}: no default to see")
+    wrong = {k: event.get(k, "<missing>") for k in left_out if event.get(k) != defaults[k]}
     if wrong:
         return Outcome.fail(f"documented defaults not applied: {wrong}",
                             expected={k: defaults[k] for k in wrong}, actual=wrong)
@@ -324,7 +327,7 @@ def default_not_online(request_body: Mapping[str, Any], event: Any) -> Outcome:
     isOnlineMeeting true for requests that never asked for it: a documentation defect. A mailbox
     whose policy turns every meeting online would also fail this; the report says which."""
     if "isOnlineMeeting" in request_body or "onlineMeetingProvider" in request_body:
-        return not_an_event(event) or Outcome.ok("request sets online meeting properties")
+        return not_an_event(event) or Outcome.not_observed("the request sets online meeting properties")
     return _defaults(request_body, event, {"isOnlineMeeting": False, "onlineMeeting": None,
                                            "onlineMeetingProvider": "unknown"})
 
@@ -433,7 +436,7 @@ def locations_echo_request(request_body: Mapping[str, Any], event: Any) -> Outco
         return bad
     wanted = request_body.get("locations")
     if not wanted:
-        return Outcome.ok("request sets no locations")
+        return Outcome.not_observed("the request sets no locations")
     got = items(event.get("locations"))
     projected = [{k: obj(g).get(k) for k in w} for w, g in zip(wanted, got)] + got[len(wanted):]
     diffs = differences(projected, wanted, allow_extra=False)
@@ -509,16 +512,21 @@ def recurrence_defaults(request_body: Mapping[str, Any], event: Any) -> Outcome:
         return bad
     wanted = obj(request_body.get("recurrence"))
     got = obj(event.get("recurrence"))
-    problems = []
+    problems, observed = [], False
     w_pattern, g_pattern = obj(wanted.get("pattern")), obj(got.get("pattern"))
-    if casefold(w_pattern.get("type")) == "weekly" and "firstDayOfWeek" not in w_pattern \
-            and casefold(g_pattern.get("firstDayOfWeek")) != "sunday":
-        problems.append(f"firstDayOfWeek {g_pattern.get('firstDayOfWeek')!r}, expected 'sunday'")
-    if "recurrenceTimeZone" not in obj(wanted.get("range")):
-        zone_name = obj(request_body.get("start")).get("timeZone")
+    if casefold(w_pattern.get("type")) == "weekly" and "firstDayOfWeek" not in w_pattern:
+        observed = True
+        if casefold(g_pattern.get("firstDayOfWeek")) != "sunday":
+            problems.append(f"firstDayOfWeek {g_pattern.get('firstDayOfWeek')!r}, expected 'sunday'")
+    zone_name = obj(request_body.get("start")).get("timeZone")
+    if "recurrenceTimeZone" not in obj(wanted.get("range")) and zone_name:
+        observed = True
         got_zone = obj(got.get("range")).get("recurrenceTimeZone")
-        if zone_name and not _same_zone(str(got_zone), zone_name):
+        if not _same_zone(str(got_zone), zone_name):
             problems.append(f"recurrenceTimeZone {got_zone!r}, expected the event's zone {zone_name!r}")
+    if not observed:
+        return Outcome.not_observed("the request sets firstDayOfWeek (or is not weekly) and "
+                                    "recurrenceTimeZone: no default to see")
     return problems_outcome(problems)
 
 

@@ -226,6 +226,8 @@ def instances_belong_to_the_series(instances: Any, master: Any) -> Outcome:
     and recurrence null (when the property is returned)."""
     if not isinstance(instances, list) or not isinstance(master, dict):
         return Outcome.fail("needs the instances (a list) and the series master (an object)")
+    if not instances:
+        return Outcome.not_observed("no instance listed: no shape to check")
     problems = []
     for i, e in enumerate(instances):
         start = e.get("start") if isinstance(e, dict) else None
@@ -259,6 +261,8 @@ def occurrence_id_format(instances: Any, master: Any) -> Outcome:
     unusable = unusable_master(master)
     if unusable is not None:
         return unusable
+    if not members(instances, master.get("id")):
+        return Outcome.not_observed("no instance of this series listed: no occurrenceId to check")
     zone_name = zone_of(master)
     problems = unreadable_times(e for e in members(instances, master.get("id")) if e.get("type") == "occurrence")
     for e in members(instances, master.get("id")):
@@ -386,6 +390,8 @@ def cancelled_not_listed(listed: Any, cancelled: Iterable[Mapping[str, Any]]) ->
         return Outcome.fail("needs the listed events (a list)")
     ids = {c.get("id") for c in cancelled} | {c.get("occurrenceId") for c in cancelled}
     ids.discard(None)
+    if not ids:
+        return Outcome.not_observed("no cancelled occurrence to look for")
     still = [e.get("occurrenceId") or e.get("id") for e in listed
              if isinstance(e, dict) and ({e.get("id"), e.get("occurrenceId")} & ids)]
     if still:
@@ -411,6 +417,8 @@ def master_lists_cancelled_occurrences(master: Any, cancelled: Iterable[Mapping[
             day = timezones.to_local(instant(c, "start"), zone_name).date()
             oid = f"OID.{mid}.{day.isoformat()}"
         wanted.add(oid)
+    if not wanted:
+        return Outcome.not_observed("no cancelled occurrence to look for")
     missing = sorted(wanted - set(master["cancelledOccurrences"]))
     if missing:
         return Outcome.fail(f"{len(missing)} cancelled occurrence(s) not in cancelledOccurrences",

@@ -30,10 +30,18 @@ class Outcome:
     expected: Any = None
     actual: Any = None
     diff: str | None = None  # a rendered, readable diff (see invariants.diffing)
+    # False: the check could not see its claim on this input (e.g. a default the request set),
+    # so it neither passes nor fails: verdict ``skipped`` unless another check observed it
+    observed: bool = True
 
     @classmethod
     def ok(cls, message: str = "") -> "Outcome":
         return cls(True, message)
+
+    @classmethod
+    def not_observed(cls, reason: str) -> "Outcome":
+        """The claim was not observable here (``reason`` says why); never a pass."""
+        return cls(True, reason, observed=False)
 
     @classmethod
     def fail(cls, message: str, *, expected: Any = None, actual: Any = None,

@@ -102,6 +102,15 @@ def _statuses_other_than(event: Mapping[str, Any], key: str, accept: Any) -> dic
     return {address(a): _status(a, key) for a in event.get("attendees") or [] if not accept(_status(a, key))}
 
 
+def _no_attendee_to_see(event: Mapping[str, Any], proposers: Iterable[str] = ()) -> Outcome | None:
+    """not_observed when the event has no attendee (other than ``proposers``) the claim is about."""
+    proposers = list(proposers)
+    if any(not any(same_address(address(a), p) for p in proposers) for a in event.get("attendees") or []):
+        return None
+    return Outcome.not_observed("the event has no attendee" + (" besides the proposers" if proposers else "")
+                                + " to look at")
+
+
 def _carrying_proposals(event: Mapping[str, Any], proposers: Iterable[str] = ()) -> list[str | None]:
     """Attendees with a proposedNewTime property (null counts) who are not among ``proposers``."""
     proposers = list(proposers)
@@ -447,6 +456,8 @@ def proposal_only_on_proposers(event: Mapping[str, Any], proposers: Iterable[str
     corresponding attendee has suggested an alternative meeting time', and the closing section:
     without a proposal Alex 'would not find a proposedNewTime property' on the event. A null
     property is present, so it fails."""
+    if (unseen := _no_attendee_to_see(event, proposers)) is not None:
+        return unseen
     offenders = _carrying_proposals(event, proposers)
     if offenders:
         return Outcome.fail(f"attendees who proposed nothing carry a proposedNewTime property: {offenders}",
@@ -484,6 +495,8 @@ def meeting_moved(event: Mapping[str, Any], new_time: Mapping[str, Any]) -> Outc
 def statuses_reset(event: Mapping[str, Any]) -> Outcome:
     """Step 5's answer lists Adele, who had answered tentatively, as notResponded: moving the
     meeting asks everyone again."""
+    if (unseen := _no_attendee_to_see(event)) is not None:
+        return unseen
     bad = _statuses_other_than(event, "response", lambda response: response == RESET_RESPONSE)
     if bad:
         return Outcome.fail(f"attendee statuses not reset to {RESET_RESPONSE} after the move: {bad}",
@@ -498,6 +511,8 @@ def status_reset_time(event: Mapping[str, Any]) -> Outcome:
     Exchange's 'not yet' sentinel, where unanswered attendees show 0001-01-01) but documented,
     so it is what a target must return. Compared as an instant so fractional digits may vary."""
     want = timestamp(RESET_TIME)
+    if (unseen := _no_attendee_to_see(event)) is not None:
+        return unseen
     bad = _statuses_other_than(event, "time", lambda time: timestamp(time) == want)
     if bad:
         return Outcome.fail(f"status.time after the move is not {RESET_TIME}: {bad}",
@@ -510,6 +525,8 @@ def status_reset_time(event: Mapping[str, Any]) -> Outcome:
 def proposals_cleared(event: Mapping[str, Any]) -> Outcome:
     """Step 5's answer lists Adele without proposedNewTime: the reset discards the proposal.
     Shown in the example, not stated in prose: SHOULD."""
+    if (unseen := _no_attendee_to_see(event)) is not None:
+        return unseen
     offenders = _carrying_proposals(event)
     if offenders:
         return Outcome.fail(f"attendees still carry proposedNewTime after the move: {offenders}",

@@ -26,6 +26,13 @@ def by_invariant(results: dict[str, Any]) -> dict[str, list[tuple[dict[str, Any]
     return dict(sorted(groups.items(), key=lambda kv: (rank.get(kv[1][0][1]["severity"], 3), kv[0])))
 
 
+def unexpected_passes(results: dict[str, Any]) -> list[str]:
+    """One line per invariant the profile expected to fail that passed, with its scenario."""
+    return [f"{inv['id']} in {s['name']}: expected to fail ({inv['unexpected_pass']['reason']})"
+            + ("" if inv["unexpected_pass"]["strict"] else " [not strict: reported only]")
+            for s in results["scenarios"] for inv in s["invariants"] if inv.get("unexpected_pass")]
+
+
 def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list[str]:
     target = results["target"]
     scenarios = results["scenarios"]
@@ -67,6 +74,9 @@ def summary_lines(results: dict[str, Any], written: Iterable[Path] = ()) -> list
             lines.append(f"    {scenario['name']}{where}: {first_line(inv['message'], 140)}")
         if len(entries) > SHOWN_PER_INVARIANT:
             lines.append(f"    … and {len(entries) - SHOWN_PER_INVARIANT} more{more}")
+    if passes := unexpected_passes(results):
+        lines.append(f"unexpected passes ({len(passes)}; update the target profile):")
+        lines += [f"  {line}" for line in passes]
     # a blocked step follows from a failed check (listed above); an error step or scenario
     # means the scenario itself could not go on: say why
     stopped = [s for s in scenarios

@@ -60,4 +60,8 @@ def evidence_text(scenario: dict[str, Any], inv: dict[str, Any], *, bodies: bool
                 parts.append("response body: " + render(shown, 2000))
     if inv.get("expected_failure"):
         parts.append(f"expected by the target profile: {inv['expected_failure']}")
+    if inv.get("unexpected_pass"):
+        parts.append(f"unexpected pass: the target profile expects it to fail "
+                     f"({inv['unexpected_pass']['reason']})"
+                     + ("" if inv["unexpected_pass"]["strict"] else "; not strict, reported only"))
     return "\n".join(parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphcal.report.console import ORDER, by_invariant
+from graphcal.report.console import ORDER, by_invariant, unexpected_passes
 from graphcal.report.evidence import evidence_text
 
 
@@ -28,6 +28,10 @@ def to_markdown(results: dict[str, Any]) -> str:
             counts[inv["verdict"]] = counts.get(inv["verdict"], 0) + 1
         out.append(f"| `{_cell(s['nodeid'])}` | {s['status']} | "
                    + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())) + " |")
+    if passes := unexpected_passes(results):
+        out += ["", "## Unexpected passes", "",
+                "The target profile expects these to fail; they passed (update the profile).", ""]
+        out += [f"- {_cell(line)}" for line in passes]
     groups = by_invariant(results)
     if groups:
         out += ["", "## Failed invariants", ""]

@@ -401,6 +401,8 @@ def _apply_online(store: Store, owner: User, calendar: Calendar, ev_id: str,
     # Once an event is an online meeting it stays one: isOnlineMeeting false is ignored later
     # (event.md: the meeting blob lives on; event-update.md warns against losing it).
     if fields.get("onlineMeeting") is not None:
+        if sent.get("isOnlineMeeting") is False and active(faults, "online-meeting-turned-off"):
+            fields.update(isOnlineMeeting=False, onlineMeetingProvider="unknown", onlineMeeting=None)
         return
     if sent.get("isOnlineMeeting") is True:
         provider = sent.get("onlineMeetingProvider")

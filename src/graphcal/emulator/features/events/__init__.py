@@ -99,4 +99,95 @@ QUERY_FAULTS: tuple[Fault, ...] = (
           "$orderby and $count", breaks=("EVT-QRY-PAGE-2", "EVT-QRY-SELECT-1")),
 )
 
+# --- faults that prove each remaining events MUST invariant can fail (issue 15) -------------------
+# Output-only where the claim is about one answer; they bend only the answers named, so each
+# breaks its claim and as little else as it can.
+
+def _creating(request: Request, out: Output) -> bool:
+    """The answer to a create (POST .../events) that made an event."""
+    return (request.method == "POST" and request.url.path.rstrip("/").endswith("/events")
+            and out.status == 201 and isinstance(out.body, dict))
+
+
+def _create_200(request: Request, out: Output) -> None:
+    if _creating(request, out):
+        out.status = 200
+
+
+def _create_mangled(**changes: Any) -> Any:
+    """A transform setting ``changes`` (name -> value, or fn(event) -> value) on a create's answer."""
+    def transform(request: Request, out: Output) -> None:
+        if _creating(request, out):
+            for key, value in changes.items():
+                out.body[key] = value(out.body) if callable(value) else value
+    return transform
+
+
+def _series_shape(event: dict[str, Any]) -> str:
+    return "singleInstance" if event.get("recurrence") else "occurrence"
+
+
+def _wider_interval(event: dict[str, Any]) -> Any:
+    recurrence = event.get("recurrence")
+    if isinstance(recurrence, dict) and isinstance(recurrence.get("pattern"), dict):
+        recurrence["pattern"]["interval"] = recurrence["pattern"].get("interval", 1) + 1
+    return recurrence
+
+
+def _delete_200(request: Request, out: Output) -> None:
+    if request.method == "DELETE" and out.status == 204:
+        out.status, out.body = 200, {"deleted": True}
+
+
+def _local_timestamps(request: Request, out: Output) -> None:
+    for event in _events_in(out.body):
+        for key in ("createdDateTime", "lastModifiedDateTime"):
+            if isinstance(event.get(key), str):
+                event[key] = event[key].rstrip("Z")
+
+
+def _utc_mislabelled(request: Request, out: Output) -> None:
+    # the UTC wall-clock labelled as Pacific time: another instant than the event's
+    if "outlook.timezone" in request.headers.get("prefer", ""):
+        return
+    for event in _events_in(out.body):
+        for key in ("start", "end"):
+            if isinstance(event.get(key), dict) and event[key].get("timeZone") == "UTC":
+                event[key]["timeZone"] = "Pacific Standard Time"
+
+
+def _patch_answer_stale(request: Request, out: Output) -> None:
+    if request.method == "PATCH" and out.status == 200 and isinstance(out.body, dict) and "subject" in out.body:
+        out.body["subject"] = f"{out.body['subject']} (before the update)"
+
+
+FAULTS += (
+    Fault("create-200", "a create answers 200 OK instead of 201 Created",
+          breaks=("EVT-CREATE-1",), transform=_create_200),
+    Fault("create-not-single", "a plain create answers type occurrence; a recurring one singleInstance",
+          breaks=("EVT-CREATE-3", "EVT-REC-1"), transform=_create_mangled(type=_series_shape)),
+    Fault("create-recurrence-widened", "a recurring create answers its pattern with interval + 1",
+          breaks=("EVT-REC-2",), transform=_create_mangled(recurrence=_wider_interval)),
+    Fault("create-disallows-proposals", "a create answers allowNewTimeProposals false",
+          breaks=("EVT-DEF-1",), transform=_create_mangled(allowNewTimeProposals=False)),
+    Fault("create-online-by-default", "a create answers isOnlineMeeting true with a Teams provider",
+          breaks=("EVT-DEF-2",), transform=_create_mangled(
+              isOnlineMeeting=True, onlineMeetingProvider="teamsForBusiness",
+              onlineMeeting={"joinUrl": "https://teams.example.invalid/l/meetup-join/fault"})),
+    Fault("create-no-response-requested", "a create answers responseRequested false, hideAttendees true",
+          breaks=("EVT-DEF-3",), transform=_create_mangled(responseRequested=False, hideAttendees=True)),
+    Fault("create-not-organizer", "a create answers isOrganizer false: the creator is not the organizer",
+          breaks=("EVT-ORG-1",), transform=_create_mangled(isOrganizer=False)),
+    Fault("delete-200", "DELETE answers 200 OK with a JSON body instead of 204 No Content",
+          breaks=("EVT-DEL-1",), transform=_delete_200),
+    Fault("local-timestamps", "createdDateTime/lastModifiedDateTime come without the Z (not UTC)",
+          breaks=("EVT-FMT-2",), transform=_local_timestamps),
+    Fault("utc-mislabelled", "without Prefer, start/end carry the UTC wall-clock labelled Pacific time",
+          breaks=("EVT-TZ-2", "EVT-TZ-3"), transform=_utc_mislabelled),
+    Fault("patch-answer-stale", "a PATCH answers the subject as it was, not as patched",
+          breaks=("EVT-UPD-1",), transform=_patch_answer_stale),
+    Fault("online-meeting-turned-off", "a PATCH with isOnlineMeeting false turns the online meeting off",
+          breaks=("EVT-ONLINE-3",)),
+)
+
 FEATURE = Feature(key="events", routes=tuple(routes.ROUTES), faults=FAULTS + QUERY_FAULTS)

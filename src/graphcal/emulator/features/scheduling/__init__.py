@@ -107,5 +107,24 @@ FAULTS: tuple[Fault, ...] = (
           transform=_cancel_200),
 )
 
+# --- a fault for PROP-3.1 (issue 15: every MUST invariant can fail) ------------------------------
+
+def _walk(value: object) -> list[dict]:
+    if isinstance(value, dict):
+        return [value, *(d for v in value.values() for d in _walk(v))]
+    return [d for v in value for d in _walk(v)] if isinstance(value, list) else []
+
+
+def _reply_plain_message(request: Request, out: Output) -> None:
+    for item in _walk(out.body):
+        if item.get("@odata.type") == "#microsoft.graph.eventMessageResponse":
+            item["@odata.type"] = "#microsoft.graph.eventMessage"
+
+
+FAULTS += (
+    Fault("reply-plain-message", "replies come as plain eventMessage, not eventMessageResponse",
+          breaks=("PROP-3.1",), transform=_reply_plain_message),
+)
+
 FEATURE = Feature(key="scheduling", routes=(*respond.ROUTES, *cancel.ROUTES, *messages.ROUTES),
                   install=delivery.install, faults=FAULTS)
