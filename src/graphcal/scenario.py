@@ -171,8 +171,11 @@ class Step:
     def require_status(self, r: GraphResponse, *statuses: int, what: str) -> GraphResponse:
         """``r`` if it answered one of the documented ``statuses``; else block this step and the
         rest. For a write whose effect later checks read back: a write that was throttled (429),
-        unavailable (503) or otherwise not done must block them, never pass or fail them."""
-        if r.status in statuses:
+        unavailable (503) or otherwise not done must block them, never pass or fail them. A
+        ``recovered`` write (its answer was lost, a read-back or a repeated DELETE's 404 showed it
+        happened) goes on: the effect is there, only its own answer's status is unknown (checks of
+        that answer are transient)."""
+        if r.status in statuses or r.recovered:
             return r
         wanted = " or ".join(str(code) for code in statuses)
         raise Blocked(f"could not get {what}: {r.summary()}, not the documented {wanted}")

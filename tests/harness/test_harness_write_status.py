@@ -81,3 +81,21 @@ def test_a_write_without_its_documented_answer_never_passes_the_check_that_reads
     else:
         assert len(reasons) == 2 and all(str(status) in r for r in reasons), reasons
         assert done.returncode == 3  # transient, not the target's failure
+
+
+def test_a_recovered_write_goes_on_and_an_undone_one_blocks():
+    # a DELETE whose answer was lost and whose repeat got 404 did delete: the read-backs that
+    # follow may run (only the lost answer's own status is transient); a plain 404 blocks them
+    import httpx
+
+    from graphcal.scenario import Blocked
+    from tests.harness.test_harness_scenario import graph_for
+
+    g = graph_for(lambda request: httpx.Response(404, json={"error": {"code": "ErrorItemNotFound", "message": "gone"}}))
+    with g.step("1: delete") as s:
+        r = g.persona("organizer").delete("/me/events/x")
+        r.recovered = "the DELETE was repeated after a lost answer; its 404 means the first attempt deleted it"
+        assert s.require_status(r, 204, what="the deletion") is r
+    with pytest.raises(Blocked, match="not the documented 204"):
+        with g.step("2: delete again") as s:
+            s.require_status(g.persona("organizer").delete("/me/events/x"), 204, what="the deletion")
