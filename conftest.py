@@ -11,6 +11,7 @@ collects the folders.
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from typing import Callable, ContextManager, Iterator
 
 import httpx
@@ -18,6 +19,7 @@ import pytest
 
 from graphcal.emulator.server import EmulatorServer
 from tests.emulator.recurrence.recurrence_emulator_http import Mailbox
+from graphcal.personas import write_persona_config
 from tests.emulator.support import client
 
 
@@ -37,6 +39,15 @@ def _serving() -> Iterator[EmulatorServer]:
 
 
 # -- servers -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def emulator_url_target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, Path]]:
+    """An emulator and a persona config for it: run the suites against it as a ``url:`` target
+    (fault-proof tests switch ``srv.app.state.faults`` between runs)."""
+    with EmulatorServer() as srv:
+        config = tmp_path_factory.mktemp("personas") / "personas.toml"
+        yield srv, write_persona_config(config, srv.personas, srv.token_url)
+
 
 @pytest.fixture(scope="session")
 def shared_server() -> Iterator[EmulatorServer]:

@@ -98,18 +98,11 @@ class TestExchangeContext:
         await self.app(scope, receive, rewrite if scope["type"] == "http" else send)
 
 
-@pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, Path]]:
-    with EmulatorServer() as srv:
-        config = tmp_path_factory.mktemp("personas") / "personas.toml"
-        yield srv, write_persona_config(config, srv.personas, srv.token_url)
-
-
-def run_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[EmulatorServer, Path],
+def run_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_url_target: tuple[EmulatorServer, Path],
               faults: frozenset[str], *tests: str) -> dict[tuple[str, str], dict[str, Any]]:
     """Run scenarios of the proposals suite (none named: every suite) against the emulator with
     ``faults`` on; returns (scenario, invariant id) -> the invariant's entry in results.json."""
-    srv, config = target
+    srv, config = emulator_url_target
     srv.app.state.faults = faults  # the app reads the switches on every request
     monkeypatch.setenv("GRAPHCAL_DELIVERY_DEADLINE_S", "1")  # a message that never comes: stop soon
     report = tmp_path / "report"
@@ -153,8 +146,8 @@ def test_every_switch_the_scheduling_modules_read_is_exercised():
                              if d.feature == "scheduling" and d.fault.breaks}
 
 
-def test_without_faults_the_claims_hold(tmp_path, monkeypatch, target):
-    verdicts = run_suite(tmp_path, monkeypatch, target, frozenset(), MAIN, LITERAL, DECLINE, TENTATIVE, ACCEPT, DISALLOW)
+def test_without_faults_the_claims_hold(tmp_path, monkeypatch, emulator_url_target):
+    verdicts = run_suite(tmp_path, monkeypatch, emulator_url_target, frozenset(), MAIN, LITERAL, DECLINE, TENTATIVE, ACCEPT, DISALLOW)
     for fault, scenario in SCENARIO.items():
         for invariant_id in breaks(fault):
             assert verdicts[(scenario, invariant_id)]["verdict"] == "pass", (fault, invariant_id,
@@ -162,17 +155,17 @@ def test_without_faults_the_claims_hold(tmp_path, monkeypatch, target):
 
 
 @pytest.mark.parametrize("fault", sorted(SCENARIO))
-def test_a_fault_fails_its_invariant(tmp_path, monkeypatch, target, fault):
+def test_a_fault_fails_its_invariant(tmp_path, monkeypatch, emulator_url_target, fault):
     scenario = SCENARIO[fault]
-    verdicts = run_suite(tmp_path, monkeypatch, target, frozenset({fault}), scenario)
+    verdicts = run_suite(tmp_path, monkeypatch, emulator_url_target, frozenset({fault}), scenario)
     for invariant_id in breaks(fault):
         entry = verdicts[(scenario, invariant_id)]
         assert entry["verdict"] == "fail", (fault, invariant_id, entry)
         assert entry["message"], entry
 
 
-def test_without_faults_every_suite_passes_the_cross_cutting_claims(tmp_path, monkeypatch, target):
-    verdicts = run_suite(tmp_path, monkeypatch, target, frozenset())
+def test_without_faults_every_suite_passes_the_cross_cutting_claims(tmp_path, monkeypatch, emulator_url_target):
+    verdicts = run_suite(tmp_path, monkeypatch, emulator_url_target, frozenset())
     claimed = {i for fault in CROSS_CUTTING for i in breaks(fault)}
     seen = {i for (_, i) in verdicts}
     assert claimed <= seen, sorted(claimed - seen)
@@ -183,8 +176,8 @@ def test_without_faults_every_suite_passes_the_cross_cutting_claims(tmp_path, mo
 
 
 @pytest.mark.parametrize("fault", CROSS_CUTTING)
-def test_a_core_or_events_fault_fails_its_invariants_somewhere(tmp_path, monkeypatch, target, fault):
-    verdicts = run_suite(tmp_path, monkeypatch, target, frozenset({fault}))
+def test_a_core_or_events_fault_fails_its_invariants_somewhere(tmp_path, monkeypatch, emulator_url_target, fault):
+    verdicts = run_suite(tmp_path, monkeypatch, emulator_url_target, frozenset({fault}))
     failed = {i for (_, i), entry in verdicts.items() if entry["verdict"] == "fail" and entry["message"]}
     assert set(breaks(fault)) <= failed, (fault, sorted(set(breaks(fault)) - failed))
 
@@ -193,7 +186,7 @@ def test_a_context_outside_v1_fails_prop_4_5(tmp_path, monkeypatch):
     srv = EmulatorServer()
     srv.app = TestExchangeContext(srv.app)  # served instead of the bare emulator
     with srv:
-        target = (srv, write_persona_config(tmp_path / "personas.toml", srv.personas, srv.token_url))
-        verdicts = run_suite(tmp_path, monkeypatch, target, frozenset(), MAIN)
+        emulator_url_target = (srv, write_persona_config(tmp_path / "personas.toml", srv.personas, srv.token_url))
+        verdicts = run_suite(tmp_path, monkeypatch, emulator_url_target, frozenset(), MAIN)
     entry = verdicts[(MAIN, "PROP-4.5")]
     assert entry["verdict"] == "fail" and "testexchangev1.0" in entry["message"], entry

@@ -31,17 +31,10 @@ SUITE = {"ignore-select": QUERIES, "ignore-top": QUERIES, "ignore-filter": QUERI
 Verdicts = dict[tuple[str, str], dict[str, Any]]
 
 
-@pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[EmulatorServer, Path]]:
-    with EmulatorServer() as srv:
-        config = tmp_path_factory.mktemp("personas") / "personas.toml"
-        yield srv, write_persona_config(config, srv.personas, srv.token_url)
-
-
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: tuple[EmulatorServer, Path],
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_url_target: tuple[EmulatorServer, Path],
         faults: frozenset[str], suite: Path) -> tuple[int, Verdicts]:
     """The suite's exit code and (scenario, invariant id) -> its entry in results.json."""
-    srv, config = target
+    srv, config = emulator_url_target
     srv.app.state.faults = faults  # read on every request
     monkeypatch.setenv("GRAPHCAL_DELIVERY_DEADLINE_S", "2")
     report = tmp_path / "report"
@@ -59,10 +52,10 @@ def test_every_query_and_auth_fault_is_proven_here() -> None:
 
 
 @pytest.fixture(scope="module")
-def baseline(tmp_path_factory: pytest.TempPathFactory, target: tuple[EmulatorServer, Path]
+def baseline(tmp_path_factory: pytest.TempPathFactory, emulator_url_target: tuple[EmulatorServer, Path]
              ) -> dict[Path, tuple[int, Verdicts]]:
     with pytest.MonkeyPatch.context() as monkeypatch:
-        return {suite: run(tmp_path_factory.mktemp("baseline"), monkeypatch, target, frozenset(), suite)
+        return {suite: run(tmp_path_factory.mktemp("baseline"), monkeypatch, emulator_url_target, frozenset(), suite)
                 for suite in (QUERIES, AUTH)}
 
 
@@ -77,10 +70,10 @@ def test_without_faults_the_claims_hold_and_the_run_passes(baseline: dict[Path, 
 
 @pytest.mark.parametrize("fault", sorted(SUITE))
 def test_a_fault_fails_its_invariants_and_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  target: tuple[EmulatorServer, Path],
+                                                  emulator_url_target: tuple[EmulatorServer, Path],
                                                   baseline: dict[Path, tuple[int, Verdicts]], fault: str) -> None:
     suite = SUITE[fault]
-    code, verdicts = run(tmp_path, monkeypatch, target, frozenset({fault}), suite)
+    code, verdicts = run(tmp_path, monkeypatch, emulator_url_target, frozenset({fault}), suite)
     assert code == pytest.ExitCode.TESTS_FAILED, (fault, code)
     for invariant_id in FAULTS[fault].fault.breaks:
         passed_before = [name for (name, i), v in baseline[suite][1].items()
@@ -117,8 +110,8 @@ def test_refusing_undocumented_options_is_information_not_a_failure(tmp_path: Pa
     srv = EmulatorServer()
     srv.app = RefusesUndocumentedOptions(srv.app)  # served instead of the bare emulator
     with srv:
-        target = (srv, write_persona_config(tmp_path / "personas.toml", srv.personas, srv.token_url))
-        code, verdicts = run(tmp_path, monkeypatch, target, frozenset(),
+        emulator_url_target = (srv, write_persona_config(tmp_path / "personas.toml", srv.personas, srv.token_url))
+        code, verdicts = run(tmp_path, monkeypatch, emulator_url_target, frozenset(),
                              Path(f"{QUERIES}::test_query_options_on_calendar_view"))
     assert code == 0 and {v["verdict"] for v in verdicts.values()} == {"pass"}
     results = json.loads((tmp_path / "report" / "results.json").read_text(encoding="utf-8"))
