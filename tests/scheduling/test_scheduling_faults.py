@@ -10,16 +10,16 @@ feature's faults run every suite (their invariants are checked across features).
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from graphcal.emulator.app import FAULTS
 from graphcal.emulator.server import EmulatorServer
 from graphcal.personas import write_persona_config
+from tests.fault_proof import run_suites
 
 PROJECT = Path(__file__).resolve().parents[2]
 SUITE = PROJECT / "suites" / "scheduling" / "test_meeting_proposals.py"
@@ -102,17 +102,10 @@ def run_suite(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_url_targ
               faults: frozenset[str], *tests: str) -> dict[tuple[str, str], dict[str, Any]]:
     """Run scenarios of the proposals suite (none named: every suite) against the emulator with
     ``faults`` on; returns (scenario, invariant id) -> the invariant's entry in results.json."""
-    srv, config = emulator_url_target
-    srv.app.state.faults = faults  # the app reads the switches on every request
-    monkeypatch.setenv("GRAPHCAL_DELIVERY_DEADLINE_S", "1")  # a message that never comes: stop soon
-    report = tmp_path / "report"
-    # in-process (a subprocess per fault would cost seconds each); the suite's own outcome is
-    # not the point, its results.json is
-    pytest.main([*(f"{SUITE}::{t}" for t in tests or ()), *(() if tests else (str(PROJECT / "suites"),)), f"--rootdir={PROJECT}", "--target", f"url:{srv.base_url}",
-                 "--persona-config", str(config), "--report-dir", str(report), "-p", "no:cacheprovider",
-                 "-q", "-p", "no:randomly"])
-    results = json.loads((report / "results.json").read_text(encoding="utf-8"))
-    return {(s["name"], inv["id"]): inv for s in results["scenarios"] for inv in s["invariants"]}
+    # the suite's own outcome is not the point here, its results.json is
+    _, verdicts = run_suites(tmp_path / "report", monkeypatch, emulator_url_target, faults,
+                             *(f"{SUITE}::{t}" for t in tests), deadline_s=1)
+    return verdicts
 
 
 def breaks(fault: str) -> tuple[str, ...]:

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from graphcal.emulator.app import FAULTS
 from graphcal.emulator.server import EmulatorServer
 from graphcal.personas import write_persona_config
+from tests.fault_proof import run_suites
 
 PROJECT = Path(__file__).resolve().parents[3]
 QUERIES = PROJECT / "suites" / "events" / "test_query_options.py"
@@ -28,21 +29,13 @@ SUITE = {"ignore-select": QUERIES, "ignore-top": QUERIES, "ignore-filter": QUERI
          "nextlink-drops-query": QUERIES, "no-token-required": AUTH, "accept-any-token": AUTH,
          "accept-expired-token": AUTH, "own-id-other-mailbox": AUTH}
 
-Verdicts = dict[tuple[str, str], dict[str, Any]]
+from tests.fault_proof import Verdicts  # noqa: E402  (re-exported for the tests below)
 
 
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, emulator_url_target: tuple[EmulatorServer, Path],
         faults: frozenset[str], suite: Path) -> tuple[int, Verdicts]:
     """The suite's exit code and (scenario, invariant id) -> its entry in results.json."""
-    srv, config = emulator_url_target
-    srv.app.state.faults = faults  # read on every request
-    monkeypatch.setenv("GRAPHCAL_DELIVERY_DEADLINE_S", "2")
-    report = tmp_path / "report"
-    code = pytest.main([str(suite), f"--rootdir={PROJECT}", "--target", f"url:{srv.base_url}",
-                        "--persona-config", str(config), "--report-dir", str(report),
-                        "-p", "no:cacheprovider", "-q", "-p", "no:randomly"])
-    results = json.loads((report / "results.json").read_text(encoding="utf-8"))
-    return int(code), {(s["name"], inv["id"]): inv for s in results["scenarios"] for inv in s["invariants"]}
+    return run_suites(tmp_path / "report", monkeypatch, emulator_url_target, faults, suite)
 
 
 def test_every_query_and_auth_fault_is_proven_here() -> None:
